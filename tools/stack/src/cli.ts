@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+/**
+ * npm run stack -- up|down|status|logs|env [component…]
+ *
+ * Real Kafka, Apicurio Registry, Postgres and Jaeger on 127.0.0.1, without Docker.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadStackConfig, stackEnvironment } from './config.js';
+import { StackError } from './progress.js';
+import { componentNames, components, down, status, up } from './stack.js';
+
+const usage = `usage: npm run stack -- <command> [component…]
+
+commands:
+  up       provision (first run downloads and builds, minutes) and start; waits until ready
+  down     stop what the stack started
+  status   show each component's pid, readiness and endpoint (exit 1 if any is not ready)
+  logs     print a component's log (add -f to follow)
+  env      print the environment variables that point a service or test at this stack
+
+components: ${componentNames.join(', ')} (default: all)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const follow = rest.includes('-f');
+  const names = rest.filter((a) => !a.startsWith('-'));
+  const unknown = names.filter((n) => !(componentNames as readonly string[]).includes(n));
+  if (unknown.length > 0)
+    throw new StackError(`unknown component(s): ${unknown.join(', ')}\n\n${usage}`);
+  const config = loadStackConfig();
+
+  switch (command) {
+    case 'up':
+      await up(config, names);
+      return 0;
+    case 'down':
+      await down(config, names);
+      return 0;
+    case 'status': {
+      const rows = await status(config);
+      for (const r of rows) {
+        const state = r.ready ? 'ready' : r.pid ? 'starting' : 'stopped';
+        console.log(
+          `${r.name.padEnd(9)} ${state.padEnd(8)} pid ${String(r.pid ?? '-').padEnd(7)} ${r.endpoint}`,
+        );
+      }
+      return rows.every((r) => r.ready) ? 0 : 1;
+    }
+    case 'logs': {
+      const name = names[0];
+      const c = components(config).find((x) => x.name === name);
+      if (!c) throw new StackError(`logs needs one component: ${componentNames.join(', ')}`);
+      if (!existsSync(c.daemon.logFile)) throw new StackError(`no log yet at ${c.daemon.logFile}`);
+      const tail = spawn('tail', [follow ? '-f' : '-n200', c.daemon.logFile], { stdio: 'inherit' });
+      return new Promise((resolve) => tail.on('close', (code) => resolve(code ?? 0)));
+    }
+    case 'env':
+      for (const [k, v] of Object.entries(stackEnvironment(config)))
+        console.log(`export ${k}=${v}`);
+      return 0;
+    case undefined:
+    case '-h':
+    case '--help':
+      console.log(usage);
+      return command === undefined ? 1 : 0;
+    default:
+      throw new StackError(`unknown command '${command}'\n\n${usage}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof StackError) {
+      console.error(`stack: ${error.message}`);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  },
+);

@@ -1,0 +1,136 @@
+import { spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import type { Component } from '../component.js';
+import { componentPaths } from '../component.js';
+import type { StackConfig } from '../config.js';
+import { runStep, which } from '../process.js';
+import { StackError } from '../progress.js';
+
+/**
+ * A private PostgreSQL cluster from the distribution's packages, on its own port and
+ * socket directory. Postgres refuses to run as root, so under root it runs as the
+ * `postgres` system user that the package creates. Local trust authentication: the
+ * cluster listens on 127.0.0.1 only and holds throw-away development data.
+ */
+export function postgres(config: StackConfig): Component {
+  const paths = componentPaths(config, 'postgres');
+  const dataDir = path.join(paths.dir, 'data');
+  const socketDir = path.join(paths.dir, 'socket');
+  const { host, ports } = config;
+  let bin: string | undefined;
+  const binDir = () => (bin ??= findBinDir());
+  const asOwner = (command: string, args: string[]) => runAs(command, args);
+
+  return {
+    name: 'postgres',
+    endpoint: config.endpoints.postgresUrl,
+    startTimeoutMs: 30_000,
+
+    provision: async () => {
+      binDir();
+    },
+
+    async prepare() {
+      mkdirSync(socketDir, { recursive: true, mode: 0o755 });
+      const owner = serverUser();
+      if (owner) {
+        chownSync(paths.dir, owner.uid, owner.gid);
+        chownSync(socketDir, owner.uid, owner.gid);
+      }
+      if (existsSync(path.join(dataDir, 'PG_VERSION'))) return;
+      const [command, args] = asOwner(path.join(binDir(), 'initdb'), [
+        '-D',
+        dataDir,
+        '-U',
+        'orderflow',
+        '--auth=trust',
+        '--encoding=UTF8',
+        '--no-locale',
+        '--no-sync',
+      ]);
+      await runStep('postgres', 'initialising a new cluster', command, args, {
+        logFile: paths.logFile,
+      });
+    },
+
+    get daemon() {
+      const [command, args] = asOwner(path.join(binDir(), 'postgres'), [
+        '-D',
+        dataDir,
+        '-p',
+        String(ports.postgres),
+        '-k',
+        socketDir,
+        '-c',
+        `listen_addresses=${host}`,
+        '-c',
+        'max_connections=300',
+        '-c',
+        'shared_buffers=256MB',
+      ]);
+      return {
+        name: 'postgres',
+        command,
+        args,
+        pidFile: paths.pidFile,
+        logFile: paths.logFile,
+        marker: dataDir,
+        stopSignal: 'SIGINT' as const,
+      };
+    },
+
+    async ready() {
+      const client = new pg.Client({
+        connectionString: config.endpoints.postgresUrl,
+        connectionTimeoutMillis: 1_000,
+      });
+      try {
+        await client.connect();
+        const result = await client.query<{ ok: number }>('select 1 as ok');
+        return result.rows[0]?.ok === 1;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+  };
+}
+
+/** The newest server under /usr/lib/postgresql, or the one on PATH. */
+function findBinDir(): string {
+  const root = '/usr/lib/postgresql';
+  if (existsSync(root)) {
+    const majors = readdirSync(root)
+      .filter((v) => existsSync(path.join(root, v, 'bin', 'postgres')))
+      .sort((a, b) => Number(b) - Number(a));
+    if (majors[0]) return path.join(root, majors[0], 'bin');
+  }
+  const onPath = which('postgres');
+  if (onPath && which('initdb')) return path.dirname(onPath);
+  throw new StackError(
+    'no PostgreSQL server found. Install PostgreSQL 13 or newer (Debian: apt-get install postgresql), then run the command again.',
+  );
+}
+
+function serverUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+  const uid = id('-u');
+  const gid = id('-g');
+  if (uid.status !== 0 || gid.status !== 0) {
+    throw new StackError(
+      'running as root, and there is no `postgres` user to run the database as. Install the distribution package (apt-get install postgresql), which creates it, or run the stack as a normal user.',
+    );
+  }
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+/** Under root, wraps a command so that it execs as `postgres` (same pid, no extra parent). */
+function runAs(command: string, args: string[]): [string, string[]] {
+  if (process.getuid?.() !== 0) return [command, args];
+  return [
+    'setpriv',
+    ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', command, ...args],
+  ];
+}

@@ -1,0 +1,75 @@
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Where the local stack lives and listens. Every value can be overridden by an
+ * environment variable; the defaults avoid the well-known ports so that the stack
+ * does not collide with anything else running on the machine.
+ */
+const port = z.coerce.number().int().min(1024).max(65535);
+
+const schema = z.object({
+  ORDERFLOW_CACHE_DIR: z.string().default(path.join(homedir(), '.cache', 'orderflow')),
+  ORDERFLOW_STACK_DIR: z.string().default(path.join(tmpdir(), 'orderflow-stack')),
+  ORDERFLOW_KAFKA_PORT: port.default(19092),
+  ORDERFLOW_KAFKA_CONTROLLER_PORT: port.default(19093),
+  ORDERFLOW_REGISTRY_PORT: port.default(18081),
+  ORDERFLOW_POSTGRES_PORT: port.default(15432),
+  ORDERFLOW_OTLP_GRPC_PORT: port.default(14317),
+  ORDERFLOW_OTLP_HTTP_PORT: port.default(14318),
+  ORDERFLOW_JAEGER_QUERY_PORT: port.default(16686),
+  ORDERFLOW_JAEGER_HEALTH_PORT: port.default(13133),
+});
+
+export const versions = {
+  kafka: '3.9.1',
+  apicurio: '3.3.3',
+  /** Jaeger v2.13.0, published on the Go module proxy under its twin tag v1.76.0. */
+  jaeger: 'v1.76.0',
+} as const;
+
+export type StackConfig = ReturnType<typeof loadStackConfig>;
+
+export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid stack configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const host = '127.0.0.1';
+  return Object.freeze({
+    host,
+    cacheDir: e.ORDERFLOW_CACHE_DIR,
+    stateDir: e.ORDERFLOW_STACK_DIR,
+    ports: Object.freeze({
+      kafka: e.ORDERFLOW_KAFKA_PORT,
+      kafkaController: e.ORDERFLOW_KAFKA_CONTROLLER_PORT,
+      registry: e.ORDERFLOW_REGISTRY_PORT,
+      postgres: e.ORDERFLOW_POSTGRES_PORT,
+      otlpGrpc: e.ORDERFLOW_OTLP_GRPC_PORT,
+      otlpHttp: e.ORDERFLOW_OTLP_HTTP_PORT,
+      jaegerQuery: e.ORDERFLOW_JAEGER_QUERY_PORT,
+      jaegerHealth: e.ORDERFLOW_JAEGER_HEALTH_PORT,
+    }),
+    endpoints: Object.freeze({
+      kafkaBrokers: [`${host}:${e.ORDERFLOW_KAFKA_PORT}`],
+      registryUrl: `http://${host}:${e.ORDERFLOW_REGISTRY_PORT}/apis/ccompat/v7`,
+      postgresUrl: `postgres://orderflow@${host}:${e.ORDERFLOW_POSTGRES_PORT}/postgres`,
+      otlpHttpUrl: `http://${host}:${e.ORDERFLOW_OTLP_HTTP_PORT}`,
+      jaegerQueryUrl: `http://${host}:${e.ORDERFLOW_JAEGER_QUERY_PORT}`,
+    }),
+  });
+}
+
+/** The variables a service or test needs to reach this stack, in the services' own names. */
+export function stackEnvironment(config: StackConfig): Record<string, string> {
+  return {
+    KAFKA_BROKERS: config.endpoints.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: config.endpoints.registryUrl,
+    DATABASE_URL: config.endpoints.postgresUrl,
+    OTEL_EXPORTER_OTLP_ENDPOINT: config.endpoints.otlpHttpUrl,
+    JAEGER_QUERY_URL: config.endpoints.jaegerQueryUrl,
+  };
+}

@@ -1,0 +1,153 @@
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { progress } from './progress.js';
+
+/** A long-running server started by the stack, tracked by a pid file. */
+export interface DaemonSpec {
+  name: string;
+  command: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  pidFile: string;
+  logFile: string;
+  /** A string that must appear in /proc/<pid>/cmdline, so a recycled pid is never signalled. */
+  marker: string;
+  /** Postgres wants SIGINT for a fast shutdown; the JVMs and Jaeger take SIGTERM. */
+  stopSignal?: NodeJS.Signals;
+}
+
+export function readPid(spec: Pick<DaemonSpec, 'pidFile' | 'marker'>): number | undefined {
+  if (!existsSync(spec.pidFile)) return undefined;
+  const pid = Number.parseInt(readFileSync(spec.pidFile, 'utf8').trim(), 10);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  return isOurProcess(pid, spec.marker) ? pid : undefined;
+}
+
+function isOurProcess(pid: number, marker: string): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes(marker);
+  } catch {
+    return false;
+  }
+}
+
+export function startDaemon(spec: DaemonSpec): number {
+  mkdirSync(path.dirname(spec.logFile), { recursive: true });
+  const log = openSync(spec.logFile, 'a');
+  try {
+    const child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env ?? process.env,
+      detached: true,
+      stdio: ['ignore', log, log],
+    });
+    if (child.pid === undefined) throw new Error(`${spec.name}: could not start ${spec.command}`);
+    child.unref();
+    writeFileSync(spec.pidFile, `${child.pid}\n`);
+    return child.pid;
+  } finally {
+    closeSync(log);
+  }
+}
+
+/** Stops a daemon and its process group; escalates to SIGKILL after the grace period. */
+export async function stopDaemon(spec: DaemonSpec, graceMs = 20_000): Promise<boolean> {
+  const pid = readPid(spec);
+  if (pid === undefined) {
+    rmSync(spec.pidFile, { force: true });
+    return false;
+  }
+  signalGroup(pid, spec.stopSignal ?? 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && isOurProcess(pid, spec.marker)) await sleep(100);
+  if (isOurProcess(pid, spec.marker)) {
+    progress(spec.name, `did not stop within ${graceMs / 1000}s, killing`);
+    signalGroup(pid, 'SIGKILL');
+    while (isOurProcess(pid, spec.marker)) await sleep(50);
+  }
+  rmSync(spec.pidFile, { force: true });
+  return true;
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    // Each daemon leads its own process group (detached), so this reaches its children too.
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/**
+ * Runs a provisioning command to completion, writing its output to a log file and
+ * printing a heartbeat with the elapsed time and the latest output line, because
+ * a cold download or build takes minutes and silence looks like a hang.
+ */
+export async function runStep(
+  name: string,
+  what: string,
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; logFile: string },
+): Promise<void> {
+  mkdirSync(path.dirname(options.logFile), { recursive: true });
+  const started = Date.now();
+  progress(name, `${what}…`);
+  let last = '';
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = openSync(options.logFile, 'a');
+  const onData = (chunk: Buffer) => {
+    writeFileSync(log, chunk);
+    const lines = chunk.toString('utf8').trim().split('\n');
+    last = lines[lines.length - 1]?.trim().slice(0, 100) ?? last;
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const heartbeat = setInterval(() => {
+    const s = Math.round((Date.now() - started) / 1000);
+    progress(name, `${what}: ${s}s${last ? ` · ${last}` : ''}`);
+  }, 10_000);
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    if (code !== 0) {
+      throw new Error(
+        `${name}: ${what} failed (exit ${code}). Last output: ${last || '(none)'}\n` +
+          `  full log: ${options.logFile}`,
+      );
+    }
+    progress(name, `${what}: done in ${Math.round((Date.now() - started) / 1000)}s`);
+  } finally {
+    clearInterval(heartbeat);
+    closeSync(log);
+  }
+}
+
+/** Finds an executable on PATH, or undefined. */
+export function which(command: string): string | undefined {
+  const result = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
+  const found = result.stdout.trim();
+  return result.status === 0 && found ? found : undefined;
+}

@@ -1,0 +1,140 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Component } from './component.js';
+import { jaeger } from './components/jaeger.js';
+import { kafka } from './components/kafka.js';
+import { postgres } from './components/postgres.js';
+import { registry } from './components/registry.js';
+import type { StackConfig } from './config.js';
+import { readPid, startDaemon, stopDaemon } from './process.js';
+import { progress } from './progress.js';
+import { waitUntil } from './readiness.js';
+
+export const componentNames = ['postgres', 'kafka', 'registry', 'jaeger'] as const;
+export type ComponentName = (typeof componentNames)[number];
+
+export function components(config: StackConfig): Component[] {
+  return [postgres(config), kafka(config), registry(config), jaeger(config)];
+}
+
+export interface ComponentStatus {
+  name: string;
+  pid: number | undefined;
+  ready: boolean;
+  endpoint: string;
+}
+
+/**
+ * Starts whatever is not running and waits until every component answers a real
+ * request. Safe to call twice, and from several processes at once: a lock file
+ * serialises concurrent callers (Jest projects starting in parallel, say).
+ */
+export async function up(config: StackConfig, only?: readonly string[]): Promise<void> {
+  const selected = components(config).filter((c) => !only?.length || only.includes(c.name));
+  const started = Date.now();
+  await withLock(config, async () => {
+    // Provision first (downloads, builds), then start everything, then wait: the
+    // JVMs take the longest to boot and overlap with each other this way.
+    for (const c of selected) await c.provision();
+    const waiting: Promise<void>[] = [];
+    for (const c of selected) {
+      const pid = readPid(c.daemon);
+      if (pid !== undefined && (await probe(c))) {
+        progress(c.name, `already running (pid ${pid})`);
+        continue;
+      }
+      if (pid === undefined) {
+        await c.prepare();
+        const newPid = startDaemon(c.daemon);
+        progress(c.name, `started (pid ${newPid}), waiting until it answers`);
+      }
+      const t0 = Date.now();
+      waiting.push(
+        waitUntil(c.name, () => c.ready(), {
+          timeoutMs: c.startTimeoutMs,
+          isAlive: () => readPid(c.daemon) !== undefined,
+          logFile: c.daemon.logFile,
+        }).then(() =>
+          progress(c.name, `ready in ${((Date.now() - t0) / 1000).toFixed(1)}s at ${c.endpoint}`),
+        ),
+      );
+    }
+    await Promise.all(waiting);
+  });
+  progress('stack', `up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+export async function down(config: StackConfig, only?: readonly string[]): Promise<void> {
+  const selected = components(config).filter((c) => !only?.length || only.includes(c.name));
+  // Reverse order: clients of Postgres and Kafka go first.
+  await Promise.all(
+    selected.reverse().map(async (c) => {
+      const stopped = await stopDaemon(c.daemon);
+      progress(c.name, stopped ? 'stopped' : 'was not running');
+    }),
+  );
+}
+
+export async function status(config: StackConfig): Promise<ComponentStatus[]> {
+  return Promise.all(
+    components(config).map(async (c) => ({
+      name: c.name,
+      pid: readPid(c.daemon),
+      ready: await probe(c),
+      endpoint: c.endpoint,
+    })),
+  );
+}
+
+async function probe(c: Component): Promise<boolean> {
+  try {
+    return await c.ready();
+  } catch {
+    return false;
+  }
+}
+
+/** An exclusive lock on the state directory, released even when `fn` throws. */
+async function withLock(config: StackConfig, fn: () => Promise<void>): Promise<void> {
+  mkdirSync(config.stateDir, { recursive: true, mode: 0o755 });
+  const lock = path.join(config.stateDir, 'stack.lock');
+  let announced = false;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      writeFileSync(lock, String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (holderIsGone(lock)) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (!announced) progress('stack', 'another process is bringing the stack up; waiting for it');
+      announced = true;
+      await sleep(500);
+    }
+  }
+  try {
+    await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function holderIsGone(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid)) return false; // being written right now
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
