@@ -8,7 +8,9 @@ import tseslint from 'typescript-eslint';
 const infrastructure = ['kafkajs', '@kafkajs/*', 'pg', 'kysely', 'express', '@opentelemetry/*'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules', '**/dist', '**/coverage', '.nx', '.stack', '**/*.cjs', '**/*.mjs'] },
+  {
+    ignores: ['**/node_modules', '**/dist', '**/coverage', '.nx', '.stack', '**/*.cjs', '**/*.mjs'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -20,6 +22,8 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      // Implementations of async interfaces may have nothing to await.
+      '@typescript-eslint/require-await': 'off',
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -27,21 +31,57 @@ export default tseslint.config(
           allow: [],
           depConstraints: [
             // A service never imports another service; everything shared lives in libs/.
-            { sourceTag: 'scope:orders', onlyDependOnLibsWithTags: ['scope:orders', 'scope:shared'] },
-            { sourceTag: 'scope:payments', onlyDependOnLibsWithTags: ['scope:payments', 'scope:shared'] },
-            { sourceTag: 'scope:shipping', onlyDependOnLibsWithTags: ['scope:shipping', 'scope:shared'] },
+            {
+              sourceTag: 'scope:orders',
+              onlyDependOnLibsWithTags: ['scope:orders', 'scope:shared'],
+            },
+            {
+              sourceTag: 'scope:payments',
+              onlyDependOnLibsWithTags: ['scope:payments', 'scope:shared'],
+            },
+            {
+              sourceTag: 'scope:shipping',
+              onlyDependOnLibsWithTags: ['scope:shipping', 'scope:shared'],
+            },
             {
               sourceTag: 'scope:notifications',
               onlyDependOnLibsWithTags: ['scope:notifications', 'scope:shared'],
             },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
+            { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app'] },
+            { sourceTag: 'type:testing', notDependOnLibsWithTags: ['type:app'] },
+            {
+              sourceTag: 'type:infra',
+              onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:util'],
+            },
+            {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: ['type:tool', 'type:contracts', 'type:util'],
+            },
+            {
+              sourceTag: 'type:contracts',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:util'],
+            },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             {
               sourceTag: 'type:domain',
               onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:util'],
               bannedExternalImports: infrastructure,
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Domain code inside a service (deciders, saga reactions) is pure: no I/O libraries.
+    files: ['services/*/src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: infrastructure, message: 'domain code is pure; do I/O in the shell' },
           ],
         },
       ],

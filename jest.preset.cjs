@@ -17,8 +17,12 @@ const moduleNameMapper = {
   // NodeNext sources import './x.js'; Jest resolves the .ts file beside it.
   '^(\\.{1,2}/.*)\\.js$': '$1',
   ...Object.fromEntries(
-    libs.map((lib) => [`^@orderflow/${lib}$`, path.join(__dirname, 'libs', lib, 'src', 'index.ts')]),
+    libs.map((lib) => [
+      `^@orderflow/${lib}$`,
+      path.join(__dirname, 'libs', lib, 'src', 'index.ts'),
+    ]),
   ),
+  '^@orderflow/stack$': path.join(__dirname, 'tools', 'stack', 'src', 'index.ts'),
 };
 
 function tier(rootDir, displayName, extra = {}) {
@@ -35,12 +39,16 @@ function tier(rootDir, displayName, extra = {}) {
   };
 }
 
-const stackSetup = path.join(__dirname, 'libs', 'testing', 'src', 'jest-global-setup.ts');
+const testing = path.join(__dirname, 'libs', 'testing', 'src');
+const withStack = (tierName) => ({
+  globalSetup: path.join(testing, 'jest-global-setup.cjs'),
+  setupFiles: [path.join(testing, `jest-tier-${tierName}.cjs`)],
+});
 
 module.exports.tiers = (rootDir) => ({
   projects: [
     tier(rootDir, 'unit'),
-    tier(rootDir, 'int', { globalSetup: stackSetup, testTimeout: 60_000, slowTestThreshold: 30 }),
-    tier(rootDir, 'e2e', { globalSetup: stackSetup, testTimeout: 180_000, slowTestThreshold: 120 }),
+    tier(rootDir, 'int', { ...withStack('int'), slowTestThreshold: 30 }),
+    tier(rootDir, 'e2e', { ...withStack('e2e'), slowTestThreshold: 120 }),
   ],
 });

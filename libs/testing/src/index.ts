@@ -1,0 +1,3 @@
+export { createTestDatabase, createTopics, stack, testKafka, uniqueName } from './infra.js';
+export type { TestDatabase } from './infra.js';
+export { eventually } from './eventually.js';

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { loadStackConfig } from '@orderflow/stack';
+
+/** The running stack's endpoints, for tests. */
+export const stack = loadStackConfig();
+
+/** A short unique suffix, so that tests sharing the stack never share a topic or database. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+}
+
+export function testKafka(clientId = uniqueName('test')): Kafka {
+  return new Kafka({ clientId, brokers: stack.endpoints.kafkaBrokers, logLevel: logLevel.WARN });
+}
+
+/** Creates topics and waits until they have leaders. */
+export async function createTopics(
+  kafka: Kafka,
+  topics: string[],
+  numPartitions = 3,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
+      waitForLeaders: true,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface TestDatabase<DB> {
+  name: string;
+  url: string;
+  db: Kysely<DB>;
+  /** Closes the pool and drops the database. */
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database on the stack's Postgres, dropped by `drop()`. */
+export async function createTestDatabase<DB>(prefix = 'test'): Promise<TestDatabase<DB>> {
+  const name = uniqueName(prefix).toLowerCase();
+  const admin = new pg.Client({ connectionString: stack.endpoints.postgresUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = stack.endpoints.postgresUrl.replace(/\/[^/]*$/, `/${name}`);
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }),
+  });
+  return {
+    name,
+    url,
+    db,
+    async drop() {
+      await db.destroy();
+      const client = new pg.Client({ connectionString: stack.endpoints.postgresUrl });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}

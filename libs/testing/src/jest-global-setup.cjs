@@ -1,0 +1,13 @@
+// Jest global setup for the int and e2e tiers: reuses a running stack or starts one
+// (real Kafka, registry, Postgres, Jaeger) through the same CLI a developer uses.
+// `stack up` is idempotent and locked, so parallel Jest runs can all call it.
+const { execFileSync } = require('node:child_process');
+const path = require('node:path');
+
+module.exports = async function globalSetup() {
+  const root = path.resolve(__dirname, '..', '..', '..');
+  execFileSync(process.execPath, [require.resolve('tsx/cli'), 'tools/stack/src/cli.ts', 'up'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+};

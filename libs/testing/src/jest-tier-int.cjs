@@ -1,0 +1,4 @@
+// Setup for every int test file. Jest reads testTimeout only from the top-level
+// config, not from a project, so the tier's budget is set here.
+jest.setTimeout(60_000);
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
