@@ -50,5 +50,8 @@ module.exports.tiers = (rootDir) => ({
     tier(rootDir, 'unit'),
     tier(rootDir, 'int', { ...withStack('int'), slowTestThreshold: 30 }),
     tier(rootDir, 'e2e', { ...withStack('e2e'), slowTestThreshold: 120 }),
+    // Fault tests stop and start shared infrastructure (Kafka, Postgres), so they
+    // run alone, after every other tier, one file at a time.
+    tier(rootDir, 'fault', { ...withStack('e2e'), slowTestThreshold: 120 }),
   ],
 });
