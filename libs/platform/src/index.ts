@@ -1,1 +1,12 @@
-export {};
+export { ConfigError, env, parseConfig, parseConfigOrExit } from './config.js';
+export { createDatabase, databaseAnswers, migrateToLatest } from './database.js';
+export { createHttpApp } from './http.js';
+export type { HttpAppOptions, ReadinessCheck } from './http.js';
+export { onShutdown } from './lifecycle.js';
+export type { Closer } from './lifecycle.js';
+export { createLogger } from './logger.js';
+export type { Logger } from './logger.js';
+export { HttpProblem } from './problem.js';
+export type { FieldError } from './problem.js';
+export { baseConfigSchema, runService } from './service.js';
+export type { BaseConfig, ServiceContext, ServiceParts } from './service.js';

@@ -1,0 +1,92 @@
+import express from 'express';
+import type { ErrorRequestHandler, Express, Router } from 'express';
+import type { Registry } from 'prom-client';
+import type { Logger } from './logger.js';
+import { HttpProblem } from './problem.js';
+
+export type ReadinessCheck = () => Promise<boolean>;
+
+export interface HttpAppOptions {
+  logger: Logger;
+  metrics: Registry;
+  /** Named probes behind GET /readyz; all must answer true within the timeout. */
+  readiness: Record<string, ReadinessCheck>;
+  routes?: Router;
+  /** Largest accepted JSON body (express/body-parser syntax). */
+  bodyLimit?: string;
+}
+
+/**
+ * The HTTP shell every service shares: liveness, readiness, Prometheus metrics,
+ * JSON bodies with a size limit, and one place where errors become problem+json.
+ */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: options.bodyLimit ?? '64kb', strict: true }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const entries = await Promise.all(
+      Object.entries(options.readiness).map(
+        async ([name, check]) => [name, await probe(check)] as const,
+      ),
+    );
+    const ready = entries.every(([, ok]) => ok);
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(entries) });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(options.metrics.contentType).send(await options.metrics.metrics());
+  });
+  if (options.routes) app.use(options.routes);
+
+  app.use((req, _res, next) =>
+    next(HttpProblem.notFound(`no route for ${req.method} ${req.path}`)),
+  );
+  app.use(errorHandler(options.logger));
+  return app;
+}
+
+async function probe(check: ReadinessCheck, timeoutMs = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, false);
+  });
+  try {
+    return await Promise.race([check(), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
+    res
+      .status(problem.status)
+      .type('application/problem+json')
+      .json(problem.toJSON(req.originalUrl));
+  };
+}
+
+/** Maps body-parser's errors (size, syntax) to problems; anything unknown is a 500. */
+function toProblem(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  const e = error as { type?: string; status?: number; limit?: number };
+  if (e.type === 'entity.too.large') {
+    return new HttpProblem(413, 'Content Too Large', `request body exceeds ${e.limit} bytes`);
+  }
+  if (e.type === 'entity.parse.failed')
+    return HttpProblem.badRequest('request body is not valid JSON');
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+    return new HttpProblem(415, 'Unsupported Media Type', 'request body must be UTF-8 JSON');
+  }
+  return new HttpProblem(500, 'Internal Server Error', 'an unexpected error occurred');
+}

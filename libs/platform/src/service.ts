@@ -1,0 +1,86 @@
+import type { Router } from 'express';
+import type { Kysely } from 'kysely';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { z } from 'zod';
+import { createDatabase, databaseAnswers } from './database.js';
+import type { ReadinessCheck } from './http.js';
+import { createHttpApp } from './http.js';
+import type { Closer } from './lifecycle.js';
+import { onShutdown } from './lifecycle.js';
+import type { Logger } from './logger.js';
+import { createLogger } from './logger.js';
+import { env } from './config.js';
+
+/** The variables every service reads; each service extends this schema with its own. */
+export const baseConfigSchema = z.object({
+  HTTP_HOST: z.string().default('0.0.0.0'),
+  HTTP_PORT: env.port(8080),
+  DATABASE_URL: env.url(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  LOG_LEVEL: env.logLevel(),
+});
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+export interface ServiceContext {
+  logger: Logger;
+  db: Kysely<unknown>;
+  metrics: Registry;
+}
+
+export interface ServiceParts {
+  routes?: Router;
+  readiness?: Record<string, ReadinessCheck>;
+  /** Closed in reverse order on shutdown, before the HTTP server and the pool. */
+  closers?: Closer[];
+}
+
+/**
+ * The imperative shell shared by the four services: logger, pool, metrics
+ * registry, HTTP server with health/readiness/metrics, graceful shutdown. The
+ * service's own `start` wires its features and returns what the shell serves.
+ */
+export async function runService(
+  name: string,
+  config: BaseConfig,
+  start: (context: ServiceContext) => Promise<ServiceParts>,
+): Promise<void> {
+  const logger = createLogger({ service: name, level: config.LOG_LEVEL });
+  const metrics = new Registry();
+  metrics.setDefaultLabels({ service: name });
+  collectDefaultMetrics({ register: metrics });
+  const db = createDatabase<unknown>({
+    url: config.DATABASE_URL,
+    poolMax: config.DATABASE_POOL_MAX,
+    applicationName: name,
+  });
+  const closers: Closer[] = [{ name: 'database', close: () => db.destroy() }];
+  try {
+    const parts = await start({ logger, db, metrics });
+    const app = createHttpApp({
+      logger,
+      metrics,
+      readiness: { database: () => databaseAnswers(db), ...parts.readiness },
+      ...(parts.routes ? { routes: parts.routes } : {}),
+    });
+    const server = app.listen(config.HTTP_PORT, config.HTTP_HOST);
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    closers.push({
+      name: 'http',
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    });
+    closers.push(...(parts.closers ?? []));
+    onShutdown(logger, closers);
+    logger.info({ port: config.HTTP_PORT }, `${name} listening`);
+  } catch (err) {
+    logger.fatal({ err }, `${name} failed to start`);
+    for (const closer of closers.reverse()) await closer.close().catch(() => undefined);
+    process.exitCode = 1;
+  }
+}
