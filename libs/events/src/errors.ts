@@ -1,0 +1,90 @@
+/**
+ * Every failure this library reports carries `retriable`, the KafkaJS convention the
+ * consumer runtime relies on: `false` means retrying cannot help (the message goes to
+ * the dead-letter topic, the partition moves on); `true` means try again later.
+ */
+export abstract class EventsError extends Error {
+  abstract readonly retriable: boolean;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The registry could not be reached or failed on its side (network, 5xx, timeout). */
+export class RegistryUnavailableError extends EventsError {
+  readonly retriable = true;
+}
+
+/** The registry refused a schema, e.g. as incompatible with an earlier version. */
+export class SchemaRegistrationError extends EventsError {
+  readonly retriable = false;
+
+  constructor(
+    readonly subject: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot register ${subject}: ${message}`, options);
+  }
+}
+
+/** `encode` was called for an event whose schema id is unknown: `registerAll()` was not run. */
+export class SchemaNotRegisteredError extends EventsError {
+  readonly retriable = false;
+}
+
+/** The value given to `encode` does not match the event's schema. */
+export class EncodeError extends EventsError {
+  readonly retriable = false;
+
+  constructor(
+    readonly eventType: string,
+    /** Paths of the offending fields, e.g. `total.amountMinor`. */
+    readonly paths: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(`${eventType} does not match its schema at ${paths.join(', ') || '(root)'}`, options);
+  }
+}
+
+/** A Kafka value that cannot be turned into an integration event. Never retriable. */
+export abstract class DecodeError extends EventsError {
+  readonly retriable = false;
+}
+
+/** The value does not start with the Confluent wire-format magic byte 0. */
+export class WrongMagicByteError extends DecodeError {}
+
+/** The registry does not know the schema id in the value. */
+export class UnknownSchemaIdError extends DecodeError {
+  constructor(
+    readonly schemaId: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`schema id ${schemaId} is not in the registry`, options);
+  }
+}
+
+/** The schema id names a record that is not in this service's event catalog. */
+export class UnknownRecordError extends DecodeError {
+  constructor(
+    readonly schemaId: number,
+    readonly recordName: string,
+  ) {
+    super(`schema id ${schemaId} is ${recordName}, which is not an integration event known here`);
+  }
+}
+
+/** The bytes do not decode with the writer schema, or cannot be read into ours. */
+export class PayloadMismatchError extends DecodeError {}
+
+/** Required CloudEvents or correlation headers are missing or malformed. */
+export class InvalidHeadersError extends EventsError {
+  readonly retriable = false;
+
+  constructor(readonly problems: string[]) {
+    super(`invalid event headers: ${problems.join('; ')}`);
+  }
+}
