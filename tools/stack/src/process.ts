@@ -125,7 +125,7 @@ export async function runStep(
   child.stderr.on('data', onData);
   const heartbeat = setInterval(() => {
     const s = Math.round((Date.now() - started) / 1000);
-    progress(name, `${what}: ${s}s${last ? ` · ${last}` : ''}`);
+    progress(name, `… ${s}s${last ? ` · ${last}` : ''}`);
   }, 10_000);
   try {
     const code = await new Promise<number | null>((resolve, reject) => {

@@ -69,6 +69,9 @@ export function registry(config: StackConfig): Component {
           '-Dorderflow.stack=registry',
           `-Dquarkus.http.host=${host}`,
           `-Dquarkus.http.port=${ports.registry}`,
+          // Quarkus' management interface (health, metrics) would otherwise listen on 0.0.0.0:9000.
+          `-Dquarkus.management.host=${host}`,
+          `-Dquarkus.management.port=${ports.registryManagement}`,
           // The contract's level. With a global rule, the ccompat API also answers config
           // look-ups for new subjects as Confluent does, which the kafkajs client relies on.
           '-Dapicurio.rules.global.compatibility=BACKWARD_TRANSITIVE',
