@@ -3,6 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { sql } from 'kysely';
+import nodemailer from 'nodemailer';
 import {
   createTestDatabase,
   createTopics,
@@ -112,6 +113,26 @@ describe('the local stack', () => {
     expect(found?.traceID).toBe(traceId);
     expect(found?.spans.map((s) => s.operationName)).toEqual(['smoke-span']);
     expect(Object.values(found?.processes ?? {}).map((p) => p.serviceName)).toEqual([serviceName]);
+  });
+
+  it('accepts mail over SMTP and lists it through the Mailpit-compatible API', async () => {
+    const messageId = `${uniqueName('smoke')}@orderflow.test`;
+    const transport = nodemailer.createTransport({ url: stack.endpoints.smtpUrl });
+    await transport.sendMail({
+      from: 'orderflow@orderflow.test',
+      to: 'ada@example.test',
+      subject: 'smoke',
+      text: 'hello',
+      messageId: `<${messageId}>`,
+    });
+    transport.close();
+    const response = await fetch(`${stack.endpoints.mailApiUrl}/api/v1/messages`);
+    const { messages } = (await response.json()) as {
+      messages: { MessageID: string; To: { Address: string }[]; Subject: string }[];
+    };
+    expect(messages.filter((m) => m.MessageID === messageId)).toEqual([
+      expect.objectContaining({ To: [{ Address: 'ada@example.test' }], Subject: 'smoke' }),
+    ]);
   });
 });
 

@@ -21,6 +21,8 @@ const schema = z.object({
   ORDERFLOW_OTLP_HTTP_PORT: port.default(14318),
   ORDERFLOW_JAEGER_QUERY_PORT: port.default(16686),
   ORDERFLOW_JAEGER_HEALTH_PORT: port.default(13133),
+  ORDERFLOW_SMTP_PORT: port.default(11025),
+  ORDERFLOW_MAIL_API_PORT: port.default(18025),
 });
 
 export const versions = {
@@ -54,6 +56,8 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
       otlpHttp: e.ORDERFLOW_OTLP_HTTP_PORT,
       jaegerQuery: e.ORDERFLOW_JAEGER_QUERY_PORT,
       jaegerHealth: e.ORDERFLOW_JAEGER_HEALTH_PORT,
+      smtp: e.ORDERFLOW_SMTP_PORT,
+      mailApi: e.ORDERFLOW_MAIL_API_PORT,
     }),
     endpoints: Object.freeze({
       kafkaBrokers: [`${host}:${e.ORDERFLOW_KAFKA_PORT}`],
@@ -61,6 +65,8 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
       postgresUrl: `postgres://orderflow@${host}:${e.ORDERFLOW_POSTGRES_PORT}/postgres`,
       otlpHttpUrl: `http://${host}:${e.ORDERFLOW_OTLP_HTTP_PORT}`,
       jaegerQueryUrl: `http://${host}:${e.ORDERFLOW_JAEGER_QUERY_PORT}`,
+      smtpUrl: `smtp://${host}:${e.ORDERFLOW_SMTP_PORT}`,
+      mailApiUrl: `http://${host}:${e.ORDERFLOW_MAIL_API_PORT}`,
     }),
   });
 }
@@ -73,5 +79,7 @@ export function stackEnvironment(config: StackConfig): Record<string, string> {
     DATABASE_URL: config.endpoints.postgresUrl,
     OTEL_EXPORTER_OTLP_ENDPOINT: config.endpoints.otlpHttpUrl,
     JAEGER_QUERY_URL: config.endpoints.jaegerQueryUrl,
+    SMTP_URL: config.endpoints.smtpUrl,
+    MAIL_API_URL: config.endpoints.mailApiUrl,
   };
 }

@@ -15,6 +15,8 @@ describe('stack configuration', () => {
       DATABASE_URL: 'postgres://orderflow@127.0.0.1:25432/postgres',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:24318',
       JAEGER_QUERY_URL: 'http://127.0.0.1:26686',
+      SMTP_URL: 'smtp://127.0.0.1:11025',
+      MAIL_API_URL: 'http://127.0.0.1:18025',
     });
   });
 

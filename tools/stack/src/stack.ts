@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Component } from './component.js';
 import { jaeger } from './components/jaeger.js';
 import { kafka } from './components/kafka.js';
+import { mail } from './components/mail.js';
 import { postgres } from './components/postgres.js';
 import { registry } from './components/registry.js';
 import type { StackConfig } from './config.js';
@@ -11,11 +12,11 @@ import { readPid, startDaemon, stopDaemon } from './process.js';
 import { progress } from './progress.js';
 import { waitUntil } from './readiness.js';
 
-export const componentNames = ['postgres', 'kafka', 'registry', 'jaeger'] as const;
+export const componentNames = ['postgres', 'kafka', 'registry', 'jaeger', 'mail'] as const;
 export type ComponentName = (typeof componentNames)[number];
 
 export function components(config: StackConfig): Component[] {
-  return [postgres(config), kafka(config), registry(config), jaeger(config)];
+  return [postgres(config), kafka(config), registry(config), jaeger(config), mail(config)];
 }
 
 export interface ComponentStatus {
