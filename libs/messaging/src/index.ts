@@ -1,1 +1,43 @@
-export {};
+export type { Executor, Logger, MessagingTables } from './types.js';
+export { Headers, DlqHeaders, headersToStrings } from './headers.js';
+export type { ExpectedVersion } from './errors.js';
+export {
+  KeyLockError,
+  NonRetriableError,
+  WrongExpectedVersionError,
+  isRetriable,
+} from './errors.js';
+export { lockKey, lockKeys } from './lock-key.js';
+export { messagingMigrations, migrateMessaging } from './migrations.js';
+export { captureTraceContext, restoreTraceContext } from './tracing.js';
+
+export type { Decider, DomainEvent } from './event-store/decider.js';
+export { fold } from './event-store/decider.js';
+export { DeciderSpecification } from './event-store/decider-specification.js';
+export type { NewEvent, RecordedEvent, StreamEvents } from './event-store/event-store.js';
+export { appendEvents, readStream } from './event-store/event-store.js';
+export type { HandleCommandOptions, HandleCommandResult } from './event-store/handle-command.js';
+export { handleCommand } from './event-store/handle-command.js';
+export type { Projection, ProjectionRunnerOptions } from './event-store/projections.js';
+export {
+  ProjectionRunner,
+  catchUpProjection,
+  rebuildProjection,
+} from './event-store/projections.js';
+
+export type { EnqueueOptions, OutboxMessage } from './outbox/enqueue.js';
+export { OUTBOX_CHANNEL, enqueue } from './outbox/enqueue.js';
+export type { OutboxRelayOptions } from './outbox/relay.js';
+export { OutboxRelay } from './outbox/relay.js';
+
+export { pruneInbox, recordInInbox } from './inbox/inbox.js';
+
+export type { RetryPolicy } from './consumer/backoff.js';
+export { backoffDelay, defaultRetryPolicy } from './consumer/backoff.js';
+export { defaultDeadLetterTopic } from './consumer/dead-letter.js';
+export type { HandlerContext, InboundMessage } from './consumer/inbound-message.js';
+export type { MessageConsumerOptions, MessageHandler } from './consumer/message-consumer.js';
+export { MessageConsumer } from './consumer/message-consumer.js';
+
+export type { DeadLetter } from './dlq/dead-letters.js';
+export { inspectDeadLetters, redriveDeadLetters } from './dlq/dead-letters.js';

@@ -65,6 +65,17 @@ export async function createTestDatabase<DB>(prefix = 'test'): Promise<TestDatab
       const client = new pg.Client({ connectionString: stack.endpoints.postgresUrl });
       await client.connect();
       try {
+        // pg's pool.end() resolves before its backends have exited; forcing the drop at
+        // once would terminate them mid-exit and their clients would raise unhandled
+        // 'error' events in the test that is running. Give them a moment first.
+        for (let i = 0; i < 50; i++) {
+          const { rows } = await client.query<{ n: number }>(
+            'select count(*)::int as n from pg_stat_activity where datname = $1',
+            [name],
+          );
+          if (rows[0]?.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
         await client.query(`drop database if exists "${name}" with (force)`);
       } finally {
         await client.end();

@@ -1,0 +1,59 @@
+import { DlqHeaders, Headers } from '../headers.js';
+import { NonRetriableError, isRetriable } from '../errors.js';
+import { backoffDelay } from './backoff.js';
+import { deadLetterMessage } from './dead-letter.js';
+
+describe('backoffDelay', () => {
+  const policy = { initialDelayMs: 100, maxDelayMs: 1_000 };
+
+  it('grows exponentially up to the cap, and full jitter spans 0 to that bound', () => {
+    const upper = [1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(attempt, policy, () => 0.9999));
+    expect(upper).toEqual([99, 199, 399, 799, 999, 999]);
+    expect(backoffDelay(3, policy, () => 0)).toBe(0);
+  });
+});
+
+describe('error classification', () => {
+  it('treats retriable === false (KafkaJS convention) as final, anything else as retriable', () => {
+    expect(isRetriable(new NonRetriableError('bad'))).toBe(false);
+    expect(isRetriable(Object.assign(new Error('undecodable'), { retriable: false }))).toBe(false);
+    expect(isRetriable(new Error('timeout'))).toBe(true);
+    expect(isRetriable('a string')).toBe(true);
+  });
+});
+
+describe('deadLetterMessage', () => {
+  it('keeps key, value and headers and adds the failure and the origin', () => {
+    const value = Buffer.from('payload');
+    const message = deadLetterMessage(
+      {
+        id: 'e-1',
+        topic: 'orders.events',
+        partition: 2,
+        offset: '41',
+        key: 'order-1',
+        value,
+        headers: { [Headers.id]: 'e-1', [Headers.type]: 'OrderPlaced' },
+        timestamp: '0',
+      },
+      new NonRetriableError('no such customer'),
+      1,
+      'payments',
+      new Date('2025-01-02T03:04:05.000Z'),
+    );
+    expect(message.key).toBe('order-1');
+    expect(message.value).toBe(value);
+    expect(message.headers).toEqual({
+      [Headers.id]: 'e-1',
+      [Headers.type]: 'OrderPlaced',
+      [DlqHeaders.reason]: 'no such customer',
+      [DlqHeaders.errorClass]: 'NonRetriableError',
+      [DlqHeaders.originalTopic]: 'orders.events',
+      [DlqHeaders.originalPartition]: '2',
+      [DlqHeaders.originalOffset]: '41',
+      [DlqHeaders.consumerGroup]: 'payments',
+      [DlqHeaders.failedAt]: '2025-01-02T03:04:05.000Z',
+      [DlqHeaders.attempts]: '1',
+    });
+  });
+});

@@ -1,0 +1,87 @@
+import type { Kysely, Migration, MigrationResultSet } from 'kysely';
+import { Migrator, sql } from 'kysely';
+import type { Executor } from './types.js';
+
+/**
+ * The messaging tables every service database gets: the event store (`events`), the
+ * transactional outbox, the inbox and async projection checkpoints.
+ *
+ * Rows of `events` and `outbox` carry the id of the transaction that wrote them
+ * (`tx_id`): readers take only rows below the oldest running transaction and order
+ * them by `(tx_id, id)`, which never skips a row committed late (see the relay).
+ */
+const tables: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      create table events (
+        global_position bigint generated always as identity primary key,
+        tx_id xid8 not null default pg_current_xact_id(),
+        stream_id text not null,
+        version integer not null check (version > 0),
+        event_id uuid not null unique,
+        type text not null,
+        data jsonb not null,
+        metadata jsonb not null default '{}',
+        recorded_at timestamptz not null default now(),
+        unique (stream_id, version)
+      )`.execute(db);
+    await sql`create index events_tx_id_position on events (tx_id, global_position)`.execute(db);
+    await sql`
+      create table outbox (
+        id bigint generated always as identity primary key,
+        tx_id xid8 not null default pg_current_xact_id(),
+        topic text not null,
+        key text,
+        value bytea,
+        headers jsonb not null default '{}',
+        trace_context jsonb not null default '{}',
+        created_at timestamptz not null default now()
+      )`.execute(db);
+    await sql`create index outbox_tx_id_id on outbox (tx_id, id)`.execute(db);
+    await sql`
+      create table inbox (
+        consumer text not null,
+        message_id text not null,
+        received_at timestamptz not null default now(),
+        primary key (consumer, message_id)
+      )`.execute(db);
+    await sql`create index inbox_received_at on inbox (received_at)`.execute(db);
+    await sql`
+      create table projection_checkpoints (
+        name text primary key,
+        tx_id xid8 not null default '0',
+        position bigint not null default 0,
+        updated_at timestamptz not null default now()
+      )`.execute(db);
+  },
+  async down(db: Kysely<unknown>) {
+    for (const table of ['projection_checkpoints', 'inbox', 'outbox', 'events']) {
+      await sql`drop table if exists ${sql.table(table)}`.execute(db);
+    }
+  },
+};
+
+/** The messaging migrations, for a service that prefers to merge them into its own set. */
+export function messagingMigrations(): Record<string, Migration> {
+  return { '0001_messaging_tables': tables };
+}
+
+/**
+ * Migrates the messaging tables with their own migration history tables, so that their
+ * names never interleave with (and block) a service's own migration names.
+ */
+export async function migrateMessaging(db: Executor): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => messagingMigrations() },
+    migrationTableName: 'messaging_migration',
+    migrationLockTableName: 'messaging_migration_lock',
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    throw result.error instanceof Error
+      ? result.error
+      : new Error('messaging migration failed', { cause: result.error });
+  }
+  return result;
+}

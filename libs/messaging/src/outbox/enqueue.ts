@@ -1,0 +1,66 @@
+import type { Context } from '@opentelemetry/api';
+import { sql } from 'kysely';
+import { Headers } from '../headers.js';
+import { assertKeysLocked } from '../lock-key.js';
+import { captureTraceContext } from '../tracing.js';
+import type { Executor } from '../types.js';
+import { messagingDb } from '../types.js';
+
+/** The channel `enqueue` notifies and the relay listens on. */
+export const OUTBOX_CHANNEL = 'orderflow_outbox';
+
+/**
+ * A Kafka record, already encoded by the caller (Avro through the registry, say). Its
+ * id is the `ce_id` header, which consumers dedupe on.
+ */
+export interface OutboxMessage {
+  topic: string;
+  /** Partition key (the order id): per-key order is kept from commit to topic. */
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+export interface EnqueueOptions {
+  /** The trace to continue when the row is published; defaults to the active context. */
+  context?: Context;
+}
+
+/**
+ * Writes messages to the outbox in the caller's transaction, so that they are published
+ * if and only if the state change commits. Keyed messages need their key locked first
+ * (`lockKeys`), which keeps per-key order on the topic equal to commit order.
+ */
+export async function enqueue(
+  trx: Executor,
+  messages: readonly OutboxMessage[],
+  options: EnqueueOptions = {},
+): Promise<void> {
+  if (messages.length === 0) return;
+  for (const message of messages) {
+    if (!message.headers[Headers.id]) {
+      throw new TypeError(`outbox message for ${message.topic} has no ${Headers.id} header`);
+    }
+  }
+  await assertKeysLocked(
+    trx,
+    messages.flatMap((m) => (m.key === null ? [] : [m.key])),
+  );
+  const traceContext = JSON.stringify(captureTraceContext(options.context));
+  await messagingDb(trx)
+    .insertInto('outbox')
+    .values(
+      messages.map((m) => ({
+        topic: m.topic,
+        key: m.key,
+        value: m.value,
+        headers: JSON.stringify(m.headers),
+        trace_context: traceContext,
+      })),
+    )
+    .execute();
+  // Delivered on commit only, and collapsed with the other notifications of the
+  // transaction. A hint: the relay also polls, because notifications sent while it
+  // is not listening are lost.
+  await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+}

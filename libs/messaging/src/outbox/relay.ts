@@ -1,0 +1,238 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Span, Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Kafka, Message, Producer, ProducerConfig } from 'kafkajs';
+import { sql } from 'kysely';
+import type pg from 'pg';
+import { Registry } from 'prom-client';
+import { Headers } from '../headers.js';
+import { captureTraceContext, restoreTraceContext } from '../tracing.js';
+import type { Executor, Logger } from '../types.js';
+import { defaultLogger, messagingDb } from '../types.js';
+import { LeaderSession } from './leader-session.js';
+import type { RelayMetrics } from './relay-metrics.js';
+import { relayMetrics } from './relay-metrics.js';
+
+export interface OutboxRelayOptions {
+  /** Pool for reading and deleting outbox rows. */
+  db: Executor;
+  /** For the relay's dedicated connection (lock + LISTEN); never a pooler address. */
+  connection: pg.ClientConfig;
+  kafka: Kafka;
+  /** One relay per service publishes at a time; this names the lock. */
+  service: string;
+  registry?: Registry;
+  tracer?: Tracer;
+  logger?: Logger;
+  batchSize?: number;
+  /** Polling fallback when no notification arrives. */
+  pollIntervalMs?: number;
+  /** How often a follower tries to become leader. */
+  lockRetryMs?: number;
+  producer?: Partial<ProducerConfig>;
+  /** Fault injection for tests: SIGKILL this process at that point of a publication. */
+  crashPoint?: 'before-send' | 'after-send';
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  trace_context: Record<string, string>;
+  created_at: Date;
+}
+
+/**
+ * Publishes committed outbox rows to Kafka, then deletes them. Only the leader (see
+ * `LeaderSession`) publishes, one batch at a time in `(tx_id, id)` order, with an
+ * idempotent producer and acks=all, so per-key order is kept. A crash between send
+ * and delete re-sends the batch after restart: consumers dedupe on `ce_id`.
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private producer: Producer | undefined;
+  private pending = false;
+  private wake: () => void = () => undefined;
+  private leading = false;
+  private readonly metrics: RelayMetrics;
+  private readonly logger: Logger;
+  private readonly tracer: Tracer;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.logger = options.logger ?? defaultLogger;
+    this.tracer = options.tracer ?? trace.getTracer('@orderflow/messaging');
+    this.metrics = relayMetrics(options.registry ?? new Registry(), options.db, options.service);
+  }
+
+  /** True while this process holds the lock and publishes. */
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in flight, disconnects and releases the lock. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await this.producer?.disconnect().catch(() => undefined);
+    this.producer = undefined;
+  }
+
+  private notify = () => {
+    this.pending = true;
+    this.wake();
+  };
+
+  private async run(): Promise<void> {
+    const { lockRetryMs = 1_000 } = this.options;
+    while (this.running) {
+      let session: LeaderSession | undefined;
+      try {
+        session = await LeaderSession.open(this.options.connection, this.notify);
+        while (this.running && !session.isLost && !(await session.tryLock(this.options.service))) {
+          await this.idle(lockRetryMs);
+        }
+        if (this.running && !session.isLost) await this.lead(session);
+      } catch (error) {
+        this.logger.error('outbox relay: session failed', { error });
+      } finally {
+        this.setLeading(false);
+        await session?.close();
+      }
+      if (this.running) await this.idle(lockRetryMs);
+    }
+  }
+
+  private async lead(session: LeaderSession): Promise<void> {
+    await session.listen();
+    this.setLeading(true);
+    this.logger.info('outbox relay: leader', { service: this.options.service });
+    let failures = 0;
+    while (this.running && (await session.stillHeld())) {
+      try {
+        const published = await this.publishBatch();
+        failures = 0;
+        if (published === 0) await this.idle(this.options.pollIntervalMs ?? 500);
+      } catch (error) {
+        failures += 1;
+        this.metrics.publishErrors.inc();
+        this.logger.warn('outbox relay: publish failed; retrying', { error, failures });
+        // A fresh producer next time: kafkajs' idempotent producer can be left with
+        // sequence numbers the broker no longer accepts after a failed send.
+        await this.producer?.disconnect().catch(() => undefined);
+        this.producer = undefined;
+        await this.idle(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
+      }
+    }
+  }
+
+  /** Publishes one batch; returns how many rows it published. */
+  private async publishBatch(): Promise<number> {
+    const rows = (await messagingDb(this.options.db)
+      .selectFrom('outbox')
+      .select(['id', 'topic', 'key', 'value', 'headers', 'trace_context', 'created_at'])
+      // Below the oldest running transaction only: a transaction that commits later has
+      // a tx_id at or above this bound, so no row is passed over and per-key order holds.
+      .where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())`)
+      .orderBy('tx_id')
+      .orderBy('id')
+      .limit(this.options.batchSize ?? 500)
+      .execute()) as OutboxRow[];
+    if (rows.length === 0) return 0;
+    if (this.options.crashPoint === 'before-send') process.kill(process.pid, 'SIGKILL');
+
+    const spans: Span[] = [];
+    const byTopic = new Map<string, Message[]>();
+    for (const row of rows) {
+      const parent = restoreTraceContext(row.trace_context);
+      const span = this.tracer.startSpan(
+        `${row.topic} publish`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'publish',
+            'messaging.destination.name': row.topic,
+            'messaging.message.id': row.headers[Headers.id] ?? '',
+          },
+        },
+        parent,
+      );
+      spans.push(span);
+      const headers = { ...row.headers, ...captureTraceContext(trace.setSpan(parent, span)) };
+      const messages = byTopic.get(row.topic) ?? [];
+      messages.push({ key: row.key, value: row.value, headers });
+      byTopic.set(row.topic, messages);
+    }
+    try {
+      const producer = await this.connectedProducer();
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (error) {
+      for (const span of spans) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+        span.end();
+      }
+      throw error;
+    }
+    for (const span of spans) span.end();
+    if (this.options.crashPoint === 'after-send') process.kill(process.pid, 'SIGKILL');
+
+    await messagingDb(this.options.db)
+      .deleteFrom('outbox')
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    const now = Date.now();
+    for (const row of rows)
+      this.metrics.publishLatency.observe((now - row.created_at.getTime()) / 1000);
+    this.metrics.published.inc(rows.length);
+    return rows.length;
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    const producer = this.options.kafka.producer({
+      ...this.options.producer,
+      // Order per partition survives retries only with one request in flight.
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect();
+    this.producer = producer;
+    return producer;
+  }
+
+  private setLeading(leading: boolean): void {
+    this.leading = leading;
+    this.metrics.leader.set(leading ? 1 : 0);
+  }
+
+  /** Waits for a notification, a stop, or the timeout, whichever comes first. */
+  private async idle(ms: number): Promise<void> {
+    if (this.pending || !this.running) {
+      this.pending = false;
+      return;
+    }
+    const wakeUp = new AbortController();
+    this.wake = () => wakeUp.abort();
+    await sleep(ms, undefined, { signal: wakeUp.signal }).catch(() => undefined);
+    this.wake = () => undefined;
+    this.pending = false;
+  }
+}
