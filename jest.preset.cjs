@@ -22,6 +22,14 @@ const moduleNameMapper = {
       path.join(__dirname, 'libs', lib, 'src', 'index.ts'),
     ]),
   ),
+  '^@orderflow/platform/testing$': path.join(
+    __dirname,
+    'libs',
+    'platform',
+    'src',
+    'test-support',
+    'index.ts',
+  ),
   '^@orderflow/stack$': path.join(__dirname, 'tools', 'stack', 'src', 'index.ts'),
 };
 

@@ -1,10 +1,13 @@
 import express from 'express';
-import type { ErrorRequestHandler, Express, Router } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler, Express, RequestHandler, Response, Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger.js';
 import { HttpProblem } from './problem.js';
 
 export type ReadinessCheck = () => Promise<boolean>;
+
+export const correlationHeader = 'X-Correlation-Id';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -24,6 +27,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: options.bodyLimit ?? '64kb', strict: true }));
+  app.use(correlation);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -49,6 +53,23 @@ export function createHttpApp(options: HttpAppOptions): Express {
   );
   app.use(errorHandler(options.logger));
   return app;
+}
+
+/**
+ * Every request belongs to a saga run: it keeps the caller's X-Correlation-Id when it
+ * is a sane token, or starts a new one, and answers with it.
+ */
+const correlation: RequestHandler = (req, res, next) => {
+  const given = req.get(correlationHeader);
+  const id = given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+  res.locals['correlationId'] = id;
+  res.setHeader(correlationHeader, id);
+  next();
+};
+
+/** The correlation id of the request being handled (set by the HTTP shell). */
+export function correlationIdOf(res: Response): string {
+  return String(res.locals['correlationId']);
 }
 
 async function probe(check: ReadinessCheck, timeoutMs = 2_000): Promise<boolean> {

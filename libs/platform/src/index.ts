@@ -1,6 +1,6 @@
 export { ConfigError, env, parseConfig, parseConfigOrExit } from './config.js';
 export { createDatabase, databaseAnswers, migrateToLatest } from './database.js';
-export { createHttpApp } from './http.js';
+export { correlationHeader, correlationIdOf, createHttpApp } from './http.js';
 export type { HttpAppOptions, ReadinessCheck } from './http.js';
 export { onShutdown } from './lifecycle.js';
 export type { Closer } from './lifecycle.js';
@@ -10,3 +10,5 @@ export { HttpProblem } from './problem.js';
 export type { FieldError } from './problem.js';
 export { baseConfigSchema, runService } from './service.js';
 export type { BaseConfig, ServiceContext, ServiceParts } from './service.js';
+export * from './integration/index.js';
+export { validate } from './validation.js';

@@ -1,5 +1,9 @@
-import { baseConfigSchema, parseConfigOrExit, runService } from '@orderflow/platform';
+import { runService } from '@orderflow/platform';
+import { startOrders } from './app.js';
+import { loadConfig } from './config.js';
 
-// Composition root: configuration is parsed once here and passed down.
-const config = parseConfigOrExit(baseConfigSchema);
-await runService('orders', config, () => Promise.resolve({}));
+// Composition root: configuration is parsed once here and everything is passed down.
+const config = loadConfig();
+await runService('orders', config, (context) =>
+  startOrders(config, context, process.env['npm_package_version']),
+);

@@ -1,5 +1,7 @@
-import { baseConfigSchema, parseConfigOrExit, runService } from '@orderflow/platform';
+import { runService } from '@orderflow/platform';
+import { startPayments } from './app.js';
+import { loadConfig } from './config.js';
 
-// Composition root: configuration is parsed once here and passed down.
-const config = parseConfigOrExit(baseConfigSchema);
-await runService('payments', config, () => Promise.resolve({}));
+// Composition root: configuration is parsed once here and everything is passed down.
+const config = loadConfig();
+await runService('payments', config, (context) => startPayments(config, context));

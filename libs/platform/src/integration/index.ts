@@ -1,0 +1,7 @@
+export { decodeMessage } from './consume.js';
+export type { DecodedMessage } from './consume.js';
+export { createKafka, ensureTopics, messagingLogger } from './kafka.js';
+export { EventPublisher } from './publish.js';
+export type { Causation } from './publish.js';
+export { createMessaging, messagingConfigSchema } from './runtime.js';
+export type { EventHandler, Messaging, MessagingConfig } from './runtime.js';

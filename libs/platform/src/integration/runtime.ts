@@ -1,0 +1,123 @@
+import { trace } from '@opentelemetry/api';
+import type { Service, TopicMap } from '@orderflow/events';
+import { EventSerde, Topics } from '@orderflow/events';
+import type { Executor, InboundMessage } from '@orderflow/messaging';
+import { MessageConsumer, OutboxRelay, defaultDeadLetterTopic } from '@orderflow/messaging';
+import type { Kafka } from 'kafkajs';
+import { z } from 'zod';
+import { env } from '../config.js';
+import type { ServiceContext, ServiceParts } from '../service.js';
+import type { DecodedMessage } from './consume.js';
+import { decodeMessage } from './consume.js';
+import { createKafka, ensureTopics, messagingLogger } from './kafka.js';
+import { EventPublisher } from './publish.js';
+
+/** The variables every service that publishes and consumes events reads. */
+export const messagingConfigSchema = z.object({
+  KAFKA_BROKERS: env.list(),
+  SCHEMA_REGISTRY_URL: env.url(),
+  /** Create missing topics at start-up (off where an init job owns them). */
+  KAFKA_ENSURE_TOPICS: z.stringbool().default(true),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(64).default(3),
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+  /** Prefix for topic and consumer-group names: isolates environments sharing one cluster. */
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/)
+    .default(''),
+});
+export type MessagingConfig = z.infer<typeof messagingConfigSchema>;
+
+export type EventHandler = (
+  trx: Executor,
+  message: DecodedMessage,
+  raw: InboundMessage,
+) => Promise<void>;
+
+export interface Messaging {
+  kafka: Kafka;
+  serde: EventSerde;
+  publisher: EventPublisher;
+  /**
+   * Starts the relay and the consumer; returns what the service shell serves and
+   * closes. `lockKeysFor(orderId)` names every key the handler's writes lock (its
+   * streams and the order id): the consumer locks them before the inbox write.
+   */
+  start(
+    handler: EventHandler,
+    lockKeysFor: (orderId: string) => string[],
+  ): Promise<Required<Pick<ServiceParts, 'readiness' | 'closers'>>>;
+}
+
+/**
+ * Wires a service to Kafka: registers the event schemas (ids cached for encoding),
+ * creates missing topics, and on `start` runs the outbox relay (one leader per
+ * service) and the consumer (inbox dedupe, retries, dead letters).
+ */
+export async function createMessaging(
+  service: Service,
+  consumes: readonly Service[],
+  config: MessagingConfig & { DATABASE_URL: string },
+  context: ServiceContext,
+): Promise<Messaging> {
+  const { logger, db, metrics } = context;
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: service, logger });
+  const prefix = config.KAFKA_TOPIC_PREFIX;
+  const topics = Object.fromEntries(
+    Object.entries(Topics).map(([owner, topic]) => [owner, `${prefix}${topic}`]),
+  ) as TopicMap;
+  const serde = new EventSerde({
+    registryUrl: config.SCHEMA_REGISTRY_URL,
+    clientId: service,
+    topics,
+  });
+  await serde.registerAll();
+  const consumed = consumes.map((s) => topics[s]);
+  if (config.KAFKA_ENSURE_TOPICS) {
+    const needed = [topics[service], ...consumed, ...consumed.map(defaultDeadLetterTopic)];
+    await ensureTopics(kafka, needed, config.KAFKA_TOPIC_PARTITIONS);
+  }
+  const publisher = new EventPublisher(serde, `/orderflow/${service}`);
+  const log = messagingLogger(logger);
+  const tracer = trace.getTracer(`orderflow-${service}`);
+
+  return {
+    kafka,
+    serde,
+    publisher,
+    async start(handler, lockKeysFor) {
+      const relay = new OutboxRelay({
+        db,
+        connection: { connectionString: config.DATABASE_URL, application_name: `${service}-relay` },
+        kafka,
+        service,
+        registry: metrics,
+        tracer,
+        logger: log,
+        pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+      });
+      relay.start();
+      const consumer = new MessageConsumer({
+        kafka,
+        db,
+        groupId: `${prefix}${service}`,
+        topics: consumed,
+        registry: metrics,
+        tracer,
+        logger: log,
+        fromBeginning: true,
+        lockKeys: (message) => (message.key === null ? [] : lockKeysFor(message.key)),
+        handler: async (trx, message) => handler(trx, await decodeMessage(serde, message), message),
+      });
+      await consumer.start();
+      return {
+        readiness: { kafka: () => Promise.resolve(consumer.isJoined) },
+        // Closed in reverse: the consumer stops taking records before the relay stops.
+        closers: [
+          { name: 'outbox relay', close: () => relay.stop() },
+          { name: 'consumer', close: () => consumer.stop() },
+        ],
+      };
+    },
+  };
+}

@@ -1,0 +1,3 @@
+// Test helpers for the services: run a service in-process against the real stack.
+export { serviceTestConfig, startServiceForTest } from './service.js';
+export type { RunningService } from './service.js';

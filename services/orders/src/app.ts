@@ -1,0 +1,36 @@
+import { migrateMessaging } from '@orderflow/messaging';
+import type { ServiceContext, ServiceParts } from '@orderflow/platform';
+import { createMessaging, migrateToLatest } from '@orderflow/platform';
+import type { OrdersConfig } from './config.js';
+import { lockKeysFor } from './features/order-commands.js';
+import { recordSagaFacts } from './features/record-saga-facts.js';
+import { SagaDeadline } from './features/saga-deadline.js';
+import { ordersRoutes } from './http/routes.js';
+import type { OrdersDb } from './infra/database.js';
+import { ordersMigrations } from './infra/migrations.js';
+
+/**
+ * Wires the orders service: migrations, schemas, topics, the outbox relay, the
+ * consumer of payments and shipping events, the saga deadline and the HTTP API.
+ */
+export async function startOrders(
+  config: OrdersConfig,
+  context: ServiceContext,
+  version = '0.1.0',
+): Promise<ServiceParts> {
+  await migrateMessaging(context.db);
+  await migrateToLatest(context.db, ordersMigrations);
+  const db = context.db as unknown as OrdersDb;
+  const messaging = await createMessaging('orders', ['payments', 'shipping'], config, context);
+  const running = await messaging.start(recordSagaFacts(messaging.publisher), lockKeysFor);
+  const deadline = new SagaDeadline(db, messaging.publisher, context.logger, {
+    deadlineMs: config.SAGA_DEADLINE_MS,
+    scanEveryMs: config.SAGA_DEADLINE_SCAN_MS,
+  });
+  deadline.start();
+  return {
+    routes: ordersRoutes({ db, publisher: messaging.publisher, version }),
+    readiness: running.readiness,
+    closers: [...running.closers, { name: 'saga deadline', close: () => deadline.stop() }],
+  };
+}

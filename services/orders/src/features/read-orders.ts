@@ -1,0 +1,96 @@
+import type { Selectable } from 'kysely';
+import type { OrdersDb, OrdersViewTable } from '../infra/database.js';
+import type { OrderView } from '../http/schemas.js';
+import { streamOf } from './order-commands.js';
+
+export async function findOrder(db: OrdersDb, orderId: string): Promise<OrderView | undefined> {
+  const row = await db
+    .selectFrom('orders_view')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .executeTakeFirst();
+  return row && toView(row);
+}
+
+/**
+ * The order's saga history: its own events (from its stream) and every event the
+ * other services sent about it (from the saga log), in the order they happened.
+ */
+export async function sagaHistory(db: OrdersDb, orderId: string) {
+  const own = await db
+    .selectFrom('events')
+    .select(['type', 'recorded_at as at'])
+    .where('stream_id', '=', streamOf(orderId))
+    .where('type', 'in', ['OrderPlaced', 'OrderConfirmed', 'OrderCancelled'])
+    .execute();
+  const received = await db
+    .selectFrom('saga_log')
+    .select(['type', 'source', 'occurred_at as at', 'id'])
+    .where('order_id', '=', orderId)
+    .orderBy('id')
+    .execute();
+  return [
+    ...own.map((e) => ({ type: e.type, source: '/orderflow/orders', at: e.at })),
+    ...received.map((e) => ({ type: e.type, source: e.source, at: e.at })),
+  ]
+    .sort((a, b) => a.at.getTime() - b.at.getTime())
+    .map((e) => ({ type: e.type, source: e.source, occurredAt: e.at.toISOString() }));
+}
+
+/** Newest first, keyset-paginated on (placed_at, order_id) so pages never shift. */
+export async function listOrders(
+  db: OrdersDb,
+  query: { status?: OrderView['status'] | undefined; limit: number; cursor?: string | undefined },
+) {
+  let select = db.selectFrom('orders_view').selectAll();
+  if (query.status) select = select.where('status', '=', query.status);
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  if (after) {
+    select = select.where((eb) =>
+      eb.or([
+        eb('placed_at', '<', after.placedAt),
+        eb.and([eb('placed_at', '=', after.placedAt), eb('order_id', '<', after.orderId)]),
+      ]),
+    );
+  }
+  const rows = await select
+    .orderBy('placed_at', 'desc')
+    .orderBy('order_id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toView),
+    nextCursor:
+      rows.length > query.limit && last ? encodeCursor(last.placed_at, last.order_id) : null,
+  };
+}
+
+function toView(row: Selectable<OrdersViewTable>): OrderView {
+  return {
+    orderId: row.order_id,
+    customerId: row.customer_id,
+    status: row.status,
+    total: { amountMinor: Number(row.total_minor), currency: row.currency },
+    items: row.items as OrderView['items'],
+    cancellation: row.cancel_reason
+      ? { reason: row.cancel_reason, detail: row.cancel_detail }
+      : null,
+    paymentId: row.payment_id,
+    shipmentId: row.shipment_id,
+    placedAt: row.placed_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    version: row.version,
+  };
+}
+
+function encodeCursor(placedAt: Date, orderId: string): string {
+  return Buffer.from(`${placedAt.toISOString()}|${orderId}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { placedAt: Date; orderId: string } | undefined {
+  const [time, orderId] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const placedAt = new Date(time ?? '');
+  return orderId && !Number.isNaN(placedAt.getTime()) ? { placedAt, orderId } : undefined;
+}

@@ -1,0 +1,75 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EventPublisher, Logger } from '@orderflow/platform';
+import type { OrdersDb } from '../infra/database.js';
+import { executeOrderCommand } from './order-commands.js';
+
+/**
+ * Cancels orders that stayed PENDING past the saga deadline (reason TIMEOUT): a lost
+ * reply or a stuck service must not leave an order open forever (invariant I1).
+ * Every instance may run it: the order's lock and the decider make a second
+ * cancellation a no-op. The payment and the reservation, if any, are compensated by
+ * their services when they see OrderCancelled.
+ */
+export class SagaDeadline {
+  private readonly stopping = new AbortController();
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: OrdersDb,
+    private readonly publisher: EventPublisher,
+    private readonly logger: Logger,
+    private readonly options: { deadlineMs: number; scanEveryMs: number; batchSize?: number },
+  ) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.loop;
+  }
+
+  /** One pass: cancels up to a batch of overdue orders; returns how many it cancelled. */
+  async cancelOverdue(now = new Date()): Promise<number> {
+    const overdue = await this.db
+      .selectFrom('orders_view')
+      .select(['order_id', 'correlation_id'])
+      .where('status', '=', 'PENDING')
+      .where('placed_at', '<', new Date(now.getTime() - this.options.deadlineMs))
+      .orderBy('placed_at')
+      .limit(this.options.batchSize ?? 100)
+      .execute();
+    let cancelled = 0;
+    for (const order of overdue) {
+      const result = await this.db
+        .transaction()
+        .execute((trx) =>
+          executeOrderCommand(
+            trx,
+            this.publisher,
+            order.order_id,
+            { type: 'CancelOrder', data: { reason: 'TIMEOUT', now } },
+            { correlationId: order.correlation_id, causationId: `deadline:${order.order_id}` },
+          ),
+        );
+      cancelled += result.events.length > 0 ? 1 : 0;
+    }
+    return cancelled;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping.signal.aborted) {
+      try {
+        const cancelled = await this.cancelOverdue();
+        if (cancelled > 0)
+          this.logger.info({ cancelled }, 'cancelled orders past the saga deadline');
+      } catch (err) {
+        this.logger.error({ err }, 'saga deadline scan failed');
+      }
+      await sleep(this.options.scanEveryMs, undefined, { signal: this.stopping.signal }).catch(
+        () => undefined,
+      );
+    }
+  }
+}

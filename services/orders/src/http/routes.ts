@@ -1,0 +1,99 @@
+import type { EventPublisher } from '@orderflow/platform';
+import { correlationIdOf, HttpProblem, validate } from '@orderflow/platform';
+import { Router } from 'express';
+import { InvalidOrderError, OrderConflictError } from '../domain/order.js';
+import { executeOrderCommand } from '../features/order-commands.js';
+import { placeOrder } from '../features/place-order.js';
+import { findOrder, listOrders, sagaHistory } from '../features/read-orders.js';
+import type { OrdersDb } from '../infra/database.js';
+import { openApiDocument } from './openapi.js';
+import { idempotencyKey, listOrdersQuery, orderIdParam, placeOrderRequest } from './schemas.js';
+
+export interface OrdersApi {
+  db: OrdersDb;
+  publisher: EventPublisher;
+  version: string;
+  clock?: () => Date;
+}
+
+/** The public write API of the system, and the read side of the order. */
+export function ordersRoutes({
+  db,
+  publisher,
+  version,
+  clock = () => new Date(),
+}: OrdersApi): Router {
+  const routes = Router();
+  const document = openApiDocument(version);
+
+  routes.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+
+  routes.post('/orders', async (req, res) => {
+    const body = validate(placeOrderRequest, req.body);
+    const rawKey = req.get('Idempotency-Key');
+    const key =
+      rawKey === undefined ? undefined : validate(idempotencyKey, rawKey, 'Idempotency-Key header');
+    const outcome = await domainErrors(() =>
+      placeOrder(db, publisher, body, {
+        idempotencyKey: key,
+        correlationId: correlationIdOf(res),
+        now: clock(),
+      }),
+    );
+    const order = await findOrder(db, outcome.orderId);
+    res
+      .status(outcome.replayed ? 200 : 201)
+      .location(`/orders/${outcome.orderId}`)
+      .json(order);
+  });
+
+  routes.get('/orders', async (req, res) => {
+    res.json(await listOrders(db, validate(listOrdersQuery, req.query, 'query string')));
+  });
+
+  routes.get('/orders/:orderId', async (req, res) => {
+    const orderId = validate(orderIdParam, req.params['orderId'], 'order id');
+    const order = await findOrder(db, orderId);
+    if (!order) throw HttpProblem.notFound(`order ${orderId} does not exist`);
+    res.json({ ...order, history: await sagaHistory(db, orderId) });
+  });
+
+  routes.post('/orders/:orderId/cancel', async (req, res) => {
+    const orderId = validate(orderIdParam, req.params['orderId'], 'order id');
+    const existing = await findOrder(db, orderId);
+    if (!existing) throw HttpProblem.notFound(`order ${orderId} does not exist`);
+    await domainErrors(() =>
+      db
+        .transaction()
+        .execute((trx) =>
+          executeOrderCommand(
+            trx,
+            publisher,
+            orderId,
+            { type: 'CancelOrder', data: { reason: 'CUSTOMER_REQUEST', now: clock() } },
+            { correlationId: correlationIdOf(res), causationId: `cancel:${orderId}` },
+          ),
+        ),
+    );
+    res.json(await findOrder(db, orderId));
+  });
+
+  return routes;
+}
+
+/** Domain errors map to HTTP once, here. */
+async function domainErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof OrderConflictError) throw HttpProblem.conflict(error.message);
+    if (error instanceof InvalidOrderError) {
+      throw HttpProblem.unprocessable(error.message, [
+        { field: `/${error.field}`, message: error.message },
+      ]);
+    }
+    throw error;
+  }
+}

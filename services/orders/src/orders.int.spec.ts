@@ -1,0 +1,342 @@
+import { randomUUID } from 'node:crypto';
+import type { EventDataMap, EventType, IntegrationEvent, TopicMap } from '@orderflow/events';
+import { buildHeaders, EventSerde, readHeaders, Topics } from '@orderflow/events';
+import type { RunningService } from '@orderflow/platform/testing';
+import { startServiceForTest } from '@orderflow/platform/testing';
+import { eventually, stack, testKafka, uniqueName } from '@orderflow/testing';
+import type { Consumer, Producer } from 'kafkajs';
+import { startOrders } from './app.js';
+
+/**
+ * The orders service in-process against real Postgres, Kafka and the registry. The
+ * other services are played by the test: it reads orders.events and writes the
+ * payments and shipping events they would write.
+ */
+describe('orders service', () => {
+  const prefix = `${uniqueName('orders')}.`;
+  const topics = Object.fromEntries(
+    Object.entries(Topics).map(([k, v]) => [k, prefix + v]),
+  ) as TopicMap;
+  const serde = new EventSerde({ registryUrl: stack.endpoints.registryUrl, topics });
+  const kafka = testKafka();
+  const seen: {
+    event: IntegrationEvent;
+    key: string | null;
+    headers: ReturnType<typeof readHeaders>;
+  }[] = [];
+  let service: RunningService;
+  let consumer: Consumer;
+  let producer: Producer;
+
+  beforeAll(async () => {
+    service = await startServiceForTest(
+      'orders',
+      startOrders,
+      { SAGA_DEADLINE_MS: 600_000, SAGA_DEADLINE_SCAN_MS: 200 },
+      prefix,
+    );
+    await serde.registerAll();
+    producer = kafka.producer();
+    await producer.connect();
+    consumer = kafka.consumer({ groupId: uniqueName('orders-observer') });
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.orders, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push({
+          event: await serde.decode(message.value),
+          key: message.key?.toString() ?? null,
+          headers: readHeaders(message.headers),
+        });
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await consumer?.disconnect();
+    await producer?.disconnect();
+    await service?.stop();
+  });
+
+  const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${service.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const get = async (path: string) => {
+    const res = await fetch(`${service.baseUrl}${path}`);
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const published = (orderId: string, type: EventType) =>
+    seen.filter((m) => m.event.type === type && m.event.data.orderId === orderId);
+
+  async function send<K extends EventType>(
+    type: K,
+    data: EventDataMap[K] & { orderId: string },
+    correlationId: string,
+  ) {
+    const headers = buildHeaders({
+      id: randomUUID(),
+      type,
+      source: '/test',
+      time: new Date(),
+      subject: data.orderId,
+      correlationId,
+      causationId: randomUUID(),
+    });
+    await producer.send({
+      topic: serde.topicOf(type),
+      messages: [{ key: data.orderId, value: await serde.encode(type, data), headers }],
+    });
+  }
+
+  const order = {
+    customerId: 'c-ada',
+    items: [
+      { sku: 'SKU-1', quantity: 2, unitPrice: { amountMinor: 1250, currency: 'EUR' } },
+      { sku: 'SKU-2', quantity: 1, unitPrice: { amountMinor: 500, currency: 'EUR' } },
+    ],
+    shippingAddress: {
+      recipient: 'Ada',
+      line1: '1 Loop Rd',
+      city: 'Lisbon',
+      postalCode: '1000-001',
+      country: 'PT',
+    },
+  };
+
+  it('places an order, publishes OrderPlaced with CloudEvents headers, and confirms it when payment and shipment arrive', async () => {
+    const res = await post('/orders', order, { 'X-Correlation-Id': 'corr-happy-1' });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-correlation-id')).toBe('corr-happy-1');
+    const placed = (await res.json()) as { orderId: string; status: string; total: unknown };
+    expect(placed).toMatchObject({
+      status: 'PENDING',
+      total: { amountMinor: 3000, currency: 'EUR' },
+    });
+    expect(res.headers.get('location')).toBe(`/orders/${placed.orderId}`);
+
+    const [message] = await eventually(() => {
+      const found = published(placed.orderId, 'OrderPlaced');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(message!.key).toBe(placed.orderId);
+    expect(message!.headers).toMatchObject({
+      type: 'orderflow.orders.OrderPlaced',
+      source: '/orderflow/orders',
+      subject: placed.orderId,
+      correlationId: 'corr-happy-1',
+      specVersion: '1.0',
+    });
+    expect(message!.event.data).toMatchObject({
+      customerId: 'c-ada',
+      total: { amountMinor: 3000, currency: 'EUR' },
+    });
+
+    await send(
+      'PaymentAuthorized',
+      {
+        orderId: placed.orderId,
+        paymentId: 'p-1',
+        customerId: 'c-ada',
+        amount: { amountMinor: 3000, currency: 'EUR' },
+      },
+      'corr-happy-1',
+    );
+    await send(
+      'ShipmentScheduled',
+      {
+        orderId: placed.orderId,
+        shipmentId: 's-1',
+        items: [{ sku: 'SKU-1', quantity: 2 }],
+        carrier: 'post',
+        eta: new Date(),
+      },
+      'corr-happy-1',
+    );
+
+    const confirmed = await eventually(async () => {
+      const found = published(placed.orderId, 'OrderConfirmed');
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    });
+    expect(confirmed.event.data).toMatchObject({ paymentId: 'p-1', shipmentId: 's-1' });
+    expect(confirmed.headers.correlationId).toBe('corr-happy-1');
+
+    const { body } = await get(`/orders/${placed.orderId}`);
+    expect(body).toMatchObject({ status: 'CONFIRMED', paymentId: 'p-1', shipmentId: 's-1' });
+    const history = (body['history'] as { type: string; source: string }[]).map(
+      (h) => `${h.source} ${h.type}`,
+    );
+    expect(history).toEqual(
+      expect.arrayContaining([
+        '/orderflow/orders OrderPlaced',
+        '/test PaymentAuthorized',
+        '/test ShipmentScheduled',
+        '/orderflow/orders OrderConfirmed',
+      ]),
+    );
+    expect(history).toHaveLength(4);
+  });
+
+  it('cancels on a declined payment, and ignores a late shipment', async () => {
+    const placed = (await (await post('/orders', order)).json()) as { orderId: string };
+    await send(
+      'PaymentDeclined',
+      {
+        orderId: placed.orderId,
+        customerId: 'c-ada',
+        amount: { amountMinor: 3000, currency: 'EUR' },
+        reason: 'INSUFFICIENT_FUNDS',
+      },
+      'c',
+    );
+    await eventually(async () =>
+      expect((await get(`/orders/${placed.orderId}`)).body).toMatchObject({
+        status: 'CANCELLED',
+        cancellation: { reason: 'PAYMENT_DECLINED' },
+      }),
+    );
+    await send(
+      'ShipmentScheduled',
+      {
+        orderId: placed.orderId,
+        shipmentId: 's-late',
+        items: [],
+        carrier: 'post',
+        eta: new Date(),
+      },
+      'c',
+    );
+    await eventually(async () => {
+      const { body } = await get(`/orders/${placed.orderId}`);
+      expect((body['history'] as { type: string }[]).map((h) => h.type)).toContain(
+        'ShipmentScheduled',
+      );
+      expect(body).toMatchObject({ status: 'CANCELLED', shipmentId: null });
+    });
+    expect(published(placed.orderId, 'OrderCancelled')).toHaveLength(1);
+    expect(published(placed.orderId, 'OrderConfirmed')).toHaveLength(0);
+  });
+
+  it('answers a retry with the same Idempotency-Key with the first order, and refuses the key for another body', async () => {
+    const key = randomUUID();
+    const first = await post('/orders', order, { 'Idempotency-Key': key });
+    const again = await post('/orders', order, { 'Idempotency-Key': key });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    const a = (await first.json()) as { orderId: string };
+    const b = (await again.json()) as { orderId: string };
+    expect(b.orderId).toBe(a.orderId);
+    const other = await post(
+      '/orders',
+      { ...order, customerId: 'c-bob' },
+      { 'Idempotency-Key': key },
+    );
+    expect(other.status).toBe(422);
+    await eventually(() => expect(published(a.orderId, 'OrderPlaced')).toHaveLength(1));
+  });
+
+  it('rejects invalid bodies with problem+json naming each field', async () => {
+    const res = await post('/orders', {
+      ...order,
+      items: [{ sku: 'sku lower', quantity: 0, unitPrice: { amountMinor: 1, currency: 'EURO' } }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = (await res.json()) as { errors: { field: string }[] };
+    expect(problem.errors.map((e) => e.field).sort()).toEqual([
+      '/items/0/quantity',
+      '/items/0/sku',
+      '/items/0/unitPrice/currency',
+    ]);
+    const mixed = await post('/orders', {
+      ...order,
+      items: [
+        order.items[0],
+        { ...order.items[1], unitPrice: { amountMinor: 1, currency: 'USD' } },
+      ],
+    });
+    expect(mixed.status).toBe(422);
+  });
+
+  it('cancels a pending order at the customer’s request, and refuses to cancel a confirmed or unknown one', async () => {
+    const placed = (await (await post('/orders', order)).json()) as { orderId: string };
+    const res = await post(`/orders/${placed.orderId}/cancel`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      status: 'CANCELLED',
+      cancellation: { reason: 'CUSTOMER_REQUEST' },
+    });
+    await eventually(() =>
+      expect(published(placed.orderId, 'OrderCancelled').map((m) => m.event.data)).toEqual([
+        expect.objectContaining({ reason: 'CUSTOMER_REQUEST' }),
+      ]),
+    );
+    expect((await post(`/orders/${placed.orderId}/cancel`)).status).toBe(200); // idempotent
+
+    const confirmed = seen.find((m) => m.event.type === 'OrderConfirmed');
+    expect(confirmed).toBeDefined();
+    expect((await post(`/orders/${confirmed!.event.data.orderId}/cancel`)).status).toBe(409);
+    expect((await post(`/orders/${randomUUID()}/cancel`)).status).toBe(404);
+  });
+
+  it('lists orders newest first, filtered by status, in pages', async () => {
+    const first = await get('/orders?status=CANCELLED&limit=1');
+    expect(first.status).toBe(200);
+    const page = first.body as { items: { status: string }[]; nextCursor: string | null };
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]!.status).toBe('CANCELLED');
+    expect(page.nextCursor).not.toBeNull();
+    const next = await get(`/orders?status=CANCELLED&limit=100&cursor=${page.nextCursor}`);
+    const rest = next.body as { items: { orderId: string }[] };
+    expect(rest.items.length).toBeGreaterThanOrEqual(1);
+    expect(rest.items.map((o) => o.orderId)).not.toContain(
+      (page.items[0] as unknown as { orderId: string }).orderId,
+    );
+  });
+
+  it('serves its OpenAPI 3.1 document', async () => {
+    const { status, body } = await get('/openapi.json');
+    expect(status).toBe(200);
+    expect(body['openapi']).toBe('3.1.0');
+    expect(Object.keys(body['paths'] as object)).toEqual([
+      '/orders',
+      '/orders/{orderId}',
+      '/orders/{orderId}/cancel',
+    ]);
+  });
+});
+
+describe('orders saga deadline', () => {
+  let service: RunningService;
+  beforeAll(async () => {
+    service = await startServiceForTest('orders', startOrders, {
+      SAGA_DEADLINE_MS: 1_000,
+      SAGA_DEADLINE_SCAN_MS: 200,
+    });
+  });
+  afterAll(() => service?.stop());
+
+  it('cancels an order that stays pending past the deadline', async () => {
+    const res = await fetch(`${service.baseUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        customerId: 'c-slow',
+        items: [{ sku: 'SKU-1', quantity: 1, unitPrice: { amountMinor: 100, currency: 'EUR' } }],
+        shippingAddress: { recipient: 'S', line1: 'x', city: 'y', postalCode: 'z', country: 'PT' },
+      }),
+    });
+    const { orderId } = (await res.json()) as { orderId: string };
+    await eventually(async () => {
+      const body = (await (await fetch(`${service.baseUrl}/orders/${orderId}`)).json()) as Record<
+        string,
+        unknown
+      >;
+      expect(body).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'TIMEOUT' } });
+    }, 15_000);
+  });
+});

@@ -1,0 +1,28 @@
+import { migrateMessaging } from '@orderflow/messaging';
+import type { ServiceContext, ServiceParts } from '@orderflow/platform';
+import { createMessaging, migrateToLatest } from '@orderflow/platform';
+import type { PaymentsConfig } from './config.js';
+import { handlePaymentFacts, lockKeysFor } from './features/payment-commands.js';
+import { paymentsRoutes } from './http/routes.js';
+import type { PaymentsDb } from './infra/database.js';
+import { demoAccounts, paymentsMigrations } from './infra/migrations.js';
+
+/** Wires payments: migrations, demo accounts, the relay, and the consumer of orders and shipping events. */
+export async function startPayments(
+  config: PaymentsConfig,
+  context: ServiceContext,
+): Promise<ServiceParts> {
+  await migrateMessaging(context.db);
+  await migrateToLatest(context.db, paymentsMigrations);
+  const db = context.db as unknown as PaymentsDb;
+  if (config.SEED_DEMO_ACCOUNTS) {
+    await db
+      .insertInto('accounts')
+      .values(demoAccounts.map((a) => ({ ...a, balance_minor: a.opening_balance_minor })))
+      .onConflict((oc) => oc.column('customer_id').doNothing())
+      .execute();
+  }
+  const messaging = await createMessaging('payments', ['orders', 'shipping'], config, context);
+  const running = await messaging.start(handlePaymentFacts(messaging.publisher), lockKeysFor);
+  return { routes: paymentsRoutes(db), ...running };
+}

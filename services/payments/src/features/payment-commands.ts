@@ -1,0 +1,146 @@
+import type { IntegrationEvent } from '@orderflow/events';
+import type { Executor, RecordedEvent } from '@orderflow/messaging';
+import { handleCommand } from '@orderflow/messaging';
+import type { DecodedMessage, EventHandler, EventPublisher } from '@orderflow/platform';
+import type { Kysely } from 'kysely';
+import type { PaymentCommand, PaymentEvent } from '../domain/payment.js';
+import { paymentDecider } from '../domain/payment.js';
+import type { PaymentsDatabase } from '../infra/database.js';
+import { ledger } from '../projections/ledger.js';
+
+export const streamOf = (orderId: string) => `payment-${orderId}`;
+
+/** The keys a payments transaction for this order locks: its stream and the order. */
+export const lockKeysFor = (orderId: string) => [streamOf(orderId), orderId];
+
+/**
+ * Payments' part of the saga: authorize on OrderPlaced; refund on OrderCancelled or
+ * ShipmentFailed (whichever comes first; the decider refunds at most once). Runs in
+ * the consumer's transaction, which has already locked the order's keys.
+ */
+export function handlePaymentFacts(
+  publisher: EventPublisher,
+  clock: () => Date = () => new Date(),
+  newId: () => string = () => crypto.randomUUID(),
+): EventHandler {
+  return async (trx: Executor, { event, causation }: DecodedMessage) => {
+    const db = trx as Kysely<PaymentsDatabase>;
+    const command = await commandFor(db, event, clock(), newId);
+    if (!command) return;
+    const orderId = event.data.orderId;
+    await handleCommand(trx, {
+      decider: paymentDecider,
+      streamId: streamOf(orderId),
+      keys: lockKeysFor(orderId),
+      command,
+      metadata: { ...causation },
+      projections: [ledger],
+      toMessages: (events) =>
+        Promise.all(events.flatMap((e) => toIntegration(publisher, e, causation))),
+    });
+  };
+}
+
+async function commandFor(
+  db: Kysely<PaymentsDatabase>,
+  event: IntegrationEvent,
+  now: Date,
+  newId: () => string,
+): Promise<PaymentCommand | undefined> {
+  switch (event.type) {
+    case 'OrderPlaced': {
+      const { orderId, customerId, total } = event.data;
+      // Locked until commit: two orders of one customer are authorized one after the other.
+      const account = await db
+        .selectFrom('accounts')
+        .select(['balance_minor', 'currency'])
+        .where('customer_id', '=', customerId)
+        .forUpdate()
+        .executeTakeFirst();
+      const balance = account && {
+        amountMinor: Number(account.balance_minor),
+        currency: account.currency,
+      };
+      return {
+        type: 'AuthorizePayment',
+        data: { orderId, customerId, amount: total, paymentId: newId(), balance, now },
+      };
+    }
+    case 'OrderCancelled':
+      return {
+        type: 'RefundPayment',
+        data: { orderId: event.data.orderId, reason: 'ORDER_CANCELLED', now },
+      };
+    case 'ShipmentFailed':
+      return {
+        type: 'RefundPayment',
+        data: { orderId: event.data.orderId, reason: 'SHIPMENT_FAILED', now },
+      };
+    case 'OrderConfirmed':
+    case 'ShipmentScheduled':
+    case 'ShipmentCancelled':
+    case 'PaymentAuthorized':
+    case 'PaymentDeclined':
+    case 'PaymentRefunded':
+    case 'NotificationSent':
+      return undefined;
+    default: {
+      const unknown: never = event;
+      throw new Error(`unhandled event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Domain to contract. PaymentVoided is internal: nothing was charged, nothing to say. */
+function toIntegration(
+  publisher: EventPublisher,
+  recorded: RecordedEvent<PaymentEvent>,
+  causation: DecodedMessage['causation'],
+) {
+  const event = { type: recorded.type, data: recorded.data } as PaymentEvent;
+  const { eventId: id, recordedAt: time } = recorded;
+  switch (event.type) {
+    case 'PaymentAuthorized': {
+      const { orderId, paymentId, customerId, amount } = event.data;
+      return [
+        publisher.message(
+          'PaymentAuthorized',
+          { orderId, paymentId, customerId, amount },
+          causation,
+          time,
+          id,
+        ),
+      ];
+    }
+    case 'PaymentDeclined': {
+      const { orderId, customerId, amount, reason } = event.data;
+      return [
+        publisher.message(
+          'PaymentDeclined',
+          { orderId, customerId, amount, reason },
+          causation,
+          time,
+          id,
+        ),
+      ];
+    }
+    case 'PaymentRefunded': {
+      const { orderId, paymentId, amount, reason } = event.data;
+      return [
+        publisher.message(
+          'PaymentRefunded',
+          { orderId, paymentId, amount, reason },
+          causation,
+          time,
+          id,
+        ),
+      ];
+    }
+    case 'PaymentVoided':
+      return [];
+    default: {
+      const unknown: never = event;
+      throw new Error(`no mapping for ${JSON.stringify(unknown)}`);
+    }
+  }
+}
