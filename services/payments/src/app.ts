@@ -23,6 +23,11 @@ export async function startPayments(
       .execute();
   }
   const messaging = await createMessaging('payments', ['orders', 'shipping'], config, context);
-  const running = await messaging.start(handlePaymentFacts(messaging.publisher), lockKeysFor);
+  const running = await messaging.start(
+    handlePaymentFacts(messaging.publisher, {
+      reviewThresholdMinor: config.PAYMENT_REVIEW_THRESHOLD_MINOR,
+    }),
+    lockKeysFor,
+  );
   return { routes: paymentsRoutes(db), ...running };
 }

@@ -3,6 +3,10 @@
  * The customer's available balance arrives in the command (the shell reads it under
  * a row lock); the decider only decides.
  *
+ * Orders at or above the review threshold are held for manual review instead: no
+ * money moves and nothing is published, so the order stays pending until a person
+ * decides or the saga deadline cancels it.
+ *
  * Compensation: a refund request (the order was cancelled, or shipping failed) for
  * an authorized payment refunds it; for a payment not yet authorized it leaves a
  * marker, so that an authorization arriving late is never acted on.
@@ -30,6 +34,8 @@ export type PaymentCommand =
         paymentId: string;
         /** undefined when the customer has no account */
         balance: Money | undefined;
+        /** Amounts at or above this (minor units) wait for manual review; undefined: never. */
+        reviewThresholdMinor: number | undefined;
         now: Date;
       };
     }
@@ -67,12 +73,16 @@ export type PaymentEvent =
         at: Timestamp;
       };
     }
-  | { type: 'PaymentVoided'; data: { orderId: string; reason: RefundReason; at: Timestamp } };
+  | { type: 'PaymentVoided'; data: { orderId: string; reason: RefundReason; at: Timestamp } }
+  | {
+      type: 'PaymentHeldForReview';
+      data: { orderId: string; customerId: string; amount: Money; at: Timestamp };
+    };
 
 export type PaymentState =
   | { status: 'NONE' }
   | { status: 'AUTHORIZED'; paymentId: string; customerId: string; amount: Money }
-  | { status: 'DECLINED' | 'REFUNDED' | 'VOIDED' };
+  | { status: 'HELD' | 'DECLINED' | 'REFUNDED' | 'VOIDED' };
 
 export const initialState: PaymentState = { status: 'NONE' };
 
@@ -80,8 +90,21 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
   switch (command.type) {
     case 'AuthorizePayment': {
       if (state.status !== 'NONE') return []; // a redelivery, or the order is already void
-      const { orderId, customerId, amount, paymentId, balance, now } = command.data;
+      const { orderId, customerId, amount, paymentId, balance, reviewThresholdMinor, now } =
+        command.data;
       const reason = declineReason(amount, balance);
+      if (
+        !reason &&
+        reviewThresholdMinor !== undefined &&
+        amount.amountMinor >= reviewThresholdMinor
+      ) {
+        return [
+          {
+            type: 'PaymentHeldForReview',
+            data: { orderId, customerId, amount, at: now.toISOString() },
+          },
+        ];
+      }
       return reason
         ? [
             {
@@ -107,8 +130,11 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
           },
         ];
       }
-      if (state.status === 'NONE')
+      // Nothing was charged (not seen yet, or held for review): void it, so a late
+      // authorization is never acted on.
+      if (state.status === 'NONE' || state.status === 'HELD') {
         return [{ type: 'PaymentVoided', data: { orderId, reason, at: now.toISOString() } }];
+      }
       return []; // declined, refunded or voided already: nothing to give back
     }
     default:
@@ -128,6 +154,8 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
       return { status: 'REFUNDED' };
     case 'PaymentVoided':
       return { status: 'VOIDED' };
+    case 'PaymentHeldForReview':
+      return { status: 'HELD' };
     default:
       return assertNever(event);
   }

@@ -9,6 +9,7 @@ const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
 
 const authorize = (
   balance: { amountMinor: number; currency: string } | undefined,
+  reviewThresholdMinor?: number,
 ): PaymentCommand => ({
   type: 'AuthorizePayment',
   data: {
@@ -17,9 +18,14 @@ const authorize = (
     amount: eur(3000),
     paymentId: 'p-1',
     balance,
+    reviewThresholdMinor,
     now: t1,
   },
 });
+const held: PaymentEvent = {
+  type: 'PaymentHeldForReview',
+  data: { orderId: 'o-1', customerId: 'c-1', amount: eur(3000), at: t1.toISOString() },
+};
 const refund: PaymentCommand = {
   type: 'RefundPayment',
   data: { orderId: 'o-1', reason: 'SHIPMENT_FAILED', now: t2 },
@@ -106,4 +112,25 @@ describe('Payment decider', () => {
       .given([voided])
       .when(authorize(eur(9999)))
       .then([]));
+
+  it('holds an amount at the review threshold for manual review', () =>
+    spec
+      .given([])
+      .when(authorize(eur(9999), 3000))
+      .then([held]));
+
+  it('authorizes below the review threshold', () =>
+    spec
+      .given([])
+      .when(authorize(eur(9999), 3001))
+      .then([authorized]));
+
+  it('declines rather than holds when the balance is short anyway', () =>
+    spec
+      .given([])
+      .when(authorize(eur(10), 3000))
+      .then([declined('INSUFFICIENT_FUNDS')]));
+
+  it('voids a held payment when the order is cancelled: nothing was charged', () =>
+    spec.given([held]).when(refund).then([voided]));
 });

@@ -20,12 +20,13 @@ export const lockKeysFor = (orderId: string) => [streamOf(orderId), orderId];
  */
 export function handlePaymentFacts(
   publisher: EventPublisher,
+  policy: { reviewThresholdMinor: number | undefined },
   clock: () => Date = () => new Date(),
   newId: () => string = () => crypto.randomUUID(),
 ): EventHandler {
   return async (trx: Executor, { event, causation }: DecodedMessage) => {
     const db = trx as Kysely<PaymentsDatabase>;
-    const command = await commandFor(db, event, clock(), newId);
+    const command = await commandFor(db, event, { ...policy, now: clock(), newId });
     if (!command) return;
     const orderId = event.data.orderId;
     await handleCommand(trx, {
@@ -44,8 +45,11 @@ export function handlePaymentFacts(
 async function commandFor(
   db: Kysely<PaymentsDatabase>,
   event: IntegrationEvent,
-  now: Date,
-  newId: () => string,
+  {
+    reviewThresholdMinor,
+    now,
+    newId,
+  }: { reviewThresholdMinor: number | undefined; now: Date; newId: () => string },
 ): Promise<PaymentCommand | undefined> {
   switch (event.type) {
     case 'OrderPlaced': {
@@ -63,7 +67,15 @@ async function commandFor(
       };
       return {
         type: 'AuthorizePayment',
-        data: { orderId, customerId, amount: total, paymentId: newId(), balance, now },
+        data: {
+          orderId,
+          customerId,
+          amount: total,
+          paymentId: newId(),
+          balance,
+          reviewThresholdMinor,
+          now,
+        },
       };
     }
     case 'OrderCancelled':
@@ -137,6 +149,7 @@ function toIntegration(
       ];
     }
     case 'PaymentVoided':
+    case 'PaymentHeldForReview':
       return [];
     default: {
       const unknown: never = event;

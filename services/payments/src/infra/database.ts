@@ -20,7 +20,7 @@ export interface PaymentsViewTable {
   customer_id: string | null;
   amount_minor: ColumnType<string | null, number | null, number | null>;
   currency: string | null;
-  status: 'AUTHORIZED' | 'DECLINED' | 'REFUNDED' | 'VOIDED';
+  status: 'AUTHORIZED' | 'HELD' | 'DECLINED' | 'REFUNDED' | 'VOIDED';
   reason: string | null;
   updated_at: Date;
 }

@@ -58,6 +58,20 @@ export const ledger: Projection = {
             .execute();
           break;
         }
+        case 'PaymentHeldForReview': {
+          const { orderId, customerId, amount } = event.data;
+          await upsert(db, {
+            order_id: orderId,
+            payment_id: null,
+            customer_id: customerId,
+            amount_minor: amount.amountMinor,
+            currency: amount.currency,
+            status: 'HELD',
+            reason: 'REVIEW',
+            updated_at: at,
+          });
+          break;
+        }
         case 'PaymentVoided': {
           const { orderId, reason } = event.data;
           await upsert(db, {
