@@ -1,5 +1,6 @@
 import express from 'express';
 import { randomUUID } from 'node:crypto';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { ErrorRequestHandler, Express, RequestHandler, Response, Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger.js';
@@ -64,6 +65,12 @@ const correlation: RequestHandler = (req, res, next) => {
   const id = given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
   res.locals['correlationId'] = id;
   res.setHeader(correlationHeader, id);
+  // W3C Trace Context level 2 `traceresponse`: lets a caller open this request's trace.
+  const span = trace.getActiveSpan()?.spanContext();
+  if (span && isSpanContextValid(span)) {
+    const flags = span.traceFlags.toString(16).padStart(2, '0');
+    res.setHeader('traceresponse', `00-${span.traceId}-${span.spanId}-${flags}`);
+  }
   next();
 };
 

@@ -56,6 +56,8 @@ export async function runService(
   const closers: Closer[] = [{ name: 'database', close: () => db.destroy() }];
   try {
     const parts = await start({ logger, db, metrics });
+    // Registered before listening, so that a port already in use still stops them.
+    closers.push(...(parts.closers ?? []));
     const app = createHttpApp({
       logger,
       metrics,
@@ -75,12 +77,11 @@ export async function runService(
           server.closeIdleConnections();
         }),
     });
-    closers.push(...(parts.closers ?? []));
     onShutdown(logger, closers);
     logger.info({ port: config.HTTP_PORT }, `${name} listening`);
   } catch (err) {
     logger.fatal({ err }, `${name} failed to start`);
     for (const closer of closers.reverse()) await closer.close().catch(() => undefined);
-    process.exitCode = 1;
+    process.exit(1);
   }
 }

@@ -1,3 +1,5 @@
+// Tracing starts before anything else loads (see libs/platform/src/instrument.ts).
+import '@orderflow/platform/instrument';
 import { runService } from '@orderflow/platform';
 import { startPayments } from './app.js';
 import { loadConfig } from './config.js';

@@ -8,22 +8,25 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadStackConfig, stackEnvironment } from './config.js';
 import { StackError } from './progress.js';
-import { componentNames, components, down, status, up } from './stack.js';
+import { componentNames, components, down, infrastructureNames, status, up } from './stack.js';
 
 const usage = `usage: npm run stack -- <command> [component…]
 
 commands:
   up       provision (first run downloads and builds, minutes) and start; waits until ready
+           (the infrastructure by default; --with-services adds the four services)
   down     stop what the stack started
   status   show each component's pid, readiness and endpoint (exit 1 if any is not ready)
   logs     print a component's log (add -f to follow)
   env      print the environment variables that point a service or test at this stack
 
-components: ${componentNames.join(', ')} (default: all)`;
+components: ${componentNames.join(', ')}
+(up: the infrastructure by default; down and status: everything)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const follow = rest.includes('-f');
+  const withServices = rest.includes('--with-services');
   const names = rest.filter((a) => !a.startsWith('-'));
   const unknown = names.filter((n) => !(componentNames as readonly string[]).includes(n));
   if (unknown.length > 0)
@@ -32,7 +35,10 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'up':
-      await up(config, names);
+      await up(
+        config,
+        names.length > 0 ? names : withServices ? componentNames : infrastructureNames,
+      );
       return 0;
     case 'down':
       await down(config, names);
@@ -42,10 +48,13 @@ async function main(argv: string[]): Promise<number> {
       for (const r of rows) {
         const state = r.ready ? 'ready' : r.pid ? 'starting' : 'stopped';
         console.log(
-          `${r.name.padEnd(9)} ${state.padEnd(8)} pid ${String(r.pid ?? '-').padEnd(7)} ${r.endpoint}`,
+          `${r.name.padEnd(14)} ${state.padEnd(8)} pid ${String(r.pid ?? '-').padEnd(7)} ${r.endpoint}`,
         );
       }
-      return rows.every((r) => r.ready) ? 0 : 1;
+      // Services are optional; a service that was started must be ready, though.
+      const optional = (r: (typeof rows)[number]) =>
+        !(infrastructureNames as readonly string[]).includes(r.name) && !r.pid;
+      return rows.every((r) => r.ready || optional(r)) ? 0 : 1;
     }
     case 'logs': {
       const name = names[0];

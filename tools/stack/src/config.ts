@@ -23,6 +23,14 @@ const schema = z.object({
   ORDERFLOW_JAEGER_HEALTH_PORT: port.default(13133),
   ORDERFLOW_SMTP_PORT: port.default(11025),
   ORDERFLOW_MAIL_API_PORT: port.default(18025),
+  ORDERFLOW_ORDERS_PORT: port.default(18101),
+  ORDERFLOW_PAYMENTS_PORT: port.default(18102),
+  ORDERFLOW_SHIPPING_PORT: port.default(18103),
+  ORDERFLOW_NOTIFICATIONS_PORT: port.default(18104),
+  /** The services the stack runs cancel orders still pending after this long. */
+  ORDERFLOW_SAGA_DEADLINE_MS: z.coerce.number().int().min(1_000).default(15_000),
+  /** Orders at or above this amount (minor units) wait for manual review in payments. */
+  ORDERFLOW_REVIEW_THRESHOLD_MINOR: z.coerce.number().int().min(1).default(100_000),
 });
 
 export const versions = {
@@ -58,6 +66,16 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
       jaegerHealth: e.ORDERFLOW_JAEGER_HEALTH_PORT,
       smtp: e.ORDERFLOW_SMTP_PORT,
       mailApi: e.ORDERFLOW_MAIL_API_PORT,
+      services: Object.freeze({
+        orders: e.ORDERFLOW_ORDERS_PORT,
+        payments: e.ORDERFLOW_PAYMENTS_PORT,
+        shipping: e.ORDERFLOW_SHIPPING_PORT,
+        notifications: e.ORDERFLOW_NOTIFICATIONS_PORT,
+      }),
+    }),
+    demo: Object.freeze({
+      sagaDeadlineMs: e.ORDERFLOW_SAGA_DEADLINE_MS,
+      reviewThresholdMinor: e.ORDERFLOW_REVIEW_THRESHOLD_MINOR,
     }),
     endpoints: Object.freeze({
       kafkaBrokers: [`${host}:${e.ORDERFLOW_KAFKA_PORT}`],
@@ -67,6 +85,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
       jaegerQueryUrl: `http://${host}:${e.ORDERFLOW_JAEGER_QUERY_PORT}`,
       smtpUrl: `smtp://${host}:${e.ORDERFLOW_SMTP_PORT}`,
       mailApiUrl: `http://${host}:${e.ORDERFLOW_MAIL_API_PORT}`,
+      ordersUrl: `http://${host}:${e.ORDERFLOW_ORDERS_PORT}`,
     }),
   });
 }

@@ -45,6 +45,7 @@ function isOurProcess(pid: number, marker: string): boolean {
 
 export function startDaemon(spec: DaemonSpec): number {
   mkdirSync(path.dirname(spec.logFile), { recursive: true });
+  mkdirSync(path.dirname(spec.pidFile), { recursive: true });
   const log = openSync(spec.logFile, 'a');
   try {
     const child = spawn(spec.command, spec.args, {

@@ -7,16 +7,26 @@ import { kafka } from './components/kafka.js';
 import { mail } from './components/mail.js';
 import { postgres } from './components/postgres.js';
 import { registry } from './components/registry.js';
+import { service, serviceNames } from './components/service.js';
 import type { StackConfig } from './config.js';
 import { readPid, startDaemon, stopDaemon } from './process.js';
 import { progress } from './progress.js';
 import { waitUntil } from './readiness.js';
 
-export const componentNames = ['postgres', 'kafka', 'registry', 'jaeger', 'mail'] as const;
+export const infrastructureNames = ['postgres', 'kafka', 'registry', 'jaeger', 'mail'] as const;
+export const componentNames = [...infrastructureNames, ...serviceNames] as const;
 export type ComponentName = (typeof componentNames)[number];
 
+/** Infrastructure first, then the services, which need it. */
 export function components(config: StackConfig): Component[] {
-  return [postgres(config), kafka(config), registry(config), jaeger(config), mail(config)];
+  return [
+    postgres(config),
+    kafka(config),
+    registry(config),
+    jaeger(config),
+    mail(config),
+    ...serviceNames.map((name) => service(config, name)),
+  ];
 }
 
 export interface ComponentStatus {
@@ -31,50 +41,64 @@ export interface ComponentStatus {
  * request. Safe to call twice, and from several processes at once: a lock file
  * serialises concurrent callers (Jest projects starting in parallel, say).
  */
-export async function up(config: StackConfig, only?: readonly string[]): Promise<void> {
-  const selected = components(config).filter((c) => !only?.length || only.includes(c.name));
+export async function up(
+  config: StackConfig,
+  only: readonly string[] = infrastructureNames,
+): Promise<void> {
+  const all = components(config).filter((c) => only.includes(c.name));
   const started = Date.now();
   await withLock(config, async () => {
-    // Provision first (downloads, builds), then start everything, then wait: the
-    // JVMs take the longest to boot and overlap with each other this way.
-    for (const c of selected) await c.provision();
-    const waiting: Promise<void>[] = [];
-    for (const c of selected) {
-      const pid = readPid(c.daemon);
-      if (pid !== undefined && (await probe(c))) {
-        progress(c.name, `already running (pid ${pid})`);
-        continue;
-      }
-      if (pid === undefined) {
-        await c.prepare();
-        const newPid = startDaemon(c.daemon);
-        progress(c.name, `started (pid ${newPid}), waiting until it answers`);
-      }
-      const t0 = Date.now();
-      waiting.push(
-        waitUntil(c.name, () => c.ready(), {
-          timeoutMs: c.startTimeoutMs,
-          isAlive: () => readPid(c.daemon) !== undefined,
-          logFile: c.daemon.logFile,
-        }).then(() =>
-          progress(c.name, `ready in ${((Date.now() - t0) / 1000).toFixed(1)}s at ${c.endpoint}`),
-        ),
-      );
-    }
-    await Promise.all(waiting);
+    // The services need the infrastructure ready, so they start in a second wave.
+    const infra = all.filter((c) => (infrastructureNames as readonly string[]).includes(c.name));
+    await startAll(infra);
+    await startAll(all.filter((c) => !infra.includes(c)));
   });
   progress('stack', `up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 
+async function startAll(selected: Component[]): Promise<void> {
+  // Provision first (downloads, builds), then start everything, then wait: the
+  // JVMs take the longest to boot and overlap with each other this way.
+  for (const c of selected) await c.provision();
+  const waiting: Promise<void>[] = [];
+  for (const c of selected) {
+    const pid = readPid(c.daemon);
+    if (pid !== undefined && (await probe(c))) {
+      progress(c.name, `already running (pid ${pid})`);
+      continue;
+    }
+    if (pid === undefined) {
+      await c.prepare();
+      const newPid = startDaemon(c.daemon);
+      progress(c.name, `started (pid ${newPid}), waiting until it answers`);
+    }
+    const t0 = Date.now();
+    waiting.push(
+      waitUntil(c.name, () => c.ready(), {
+        timeoutMs: c.startTimeoutMs,
+        isAlive: () => readPid(c.daemon) !== undefined,
+        logFile: c.daemon.logFile,
+      }).then(() =>
+        progress(c.name, `ready in ${((Date.now() - t0) / 1000).toFixed(1)}s at ${c.endpoint}`),
+      ),
+    );
+  }
+  await Promise.all(waiting);
+}
+
 export async function down(config: StackConfig, only?: readonly string[]): Promise<void> {
   const selected = components(config).filter((c) => !only?.length || only.includes(c.name));
-  // Reverse order: clients of Postgres and Kafka go first.
-  await Promise.all(
-    selected.reverse().map(async (c) => {
-      const stopped = await stopDaemon(c.daemon);
-      progress(c.name, stopped ? 'stopped' : 'was not running');
-    }),
-  );
+  const stop = (list: Component[]) =>
+    Promise.all(
+      list.map(async (c) => {
+        const stopped = await stopDaemon(c.daemon);
+        progress(c.name, stopped ? 'stopped' : 'was not running');
+      }),
+    );
+  // The services first, so that they shut down cleanly while Kafka and Postgres are up.
+  const services = selected.filter((c) => (serviceNames as readonly string[]).includes(c.name));
+  await stop(services);
+  await stop(selected.filter((c) => !services.includes(c)));
 }
 
 export async function status(config: StackConfig): Promise<ComponentStatus[]> {

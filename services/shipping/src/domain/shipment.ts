@@ -120,10 +120,14 @@ function schedule(
       },
     };
   }
-  const short = lines.filter((line) => (context.stock[line.sku] ?? 0) < line.quantity);
+  // Summed per SKU: the contract does not forbid two lines of one SKU, and checking
+  // them one by one would let both pass against stock that covers only one.
+  const wanted = new Map<string, number>();
+  for (const line of lines) wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity);
+  const short = [...wanted].filter(([sku, quantity]) => (context.stock[sku] ?? 0) < quantity);
   if (short.length > 0) {
     const detail = short
-      .map((l) => `${l.sku}: ${l.quantity} wanted, ${context.stock[l.sku] ?? 0} available`)
+      .map(([sku, quantity]) => `${sku}: ${quantity} wanted, ${context.stock[sku] ?? 0} available`)
       .join('; ');
     return { type: 'ShipmentFailed', data: { orderId, reason: 'OUT_OF_STOCK', detail } };
   }

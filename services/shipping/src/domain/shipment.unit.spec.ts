@@ -83,6 +83,39 @@ describe('Shipment decider', () => {
         },
       ]));
 
+  it('counts two lines of one SKU together against its stock', () =>
+    spec
+      .given([paymentNoted])
+      .when({
+        type: 'RecordOrderPlaced',
+        data: {
+          orderId: 'o-1',
+          lines: [
+            { sku: 'SKU-1', quantity: 2 },
+            { sku: 'SKU-1', quantity: 2 },
+          ],
+          address,
+        },
+        context: context({ 'SKU-1': 3 }),
+      })
+      .then([
+        {
+          type: 'OrderNoted',
+          data: {
+            orderId: 'o-1',
+            lines: [
+              { sku: 'SKU-1', quantity: 2 },
+              { sku: 'SKU-1', quantity: 2 },
+            ],
+            address,
+          },
+        },
+        {
+          type: 'ShipmentFailed',
+          data: { orderId: 'o-1', reason: 'OUT_OF_STOCK', detail: 'SKU-1: 4 wanted, 3 available' },
+        },
+      ]));
+
   it('fails a shipment to a country no carrier serves', () =>
     spec
       .given([paymentNoted])

@@ -1,0 +1,93 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import pg from 'pg';
+import type { Component } from '../component.js';
+import { componentPaths } from '../component.js';
+import type { StackConfig } from '../config.js';
+import { stackEnvironment } from '../config.js';
+import { httpOk } from '../readiness.js';
+import { workspaceRoot } from '../workspace.js';
+
+export const serviceNames = ['orders', 'payments', 'shipping', 'notifications'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+/**
+ * One of the four services as a process, from source (tsx), with its own database
+ * and role on the stack's Postgres, demo data seeded, and the same environment
+ * variables it reads in docker compose and Kubernetes.
+ */
+export function service(config: StackConfig, name: ServiceName): Component {
+  const paths = componentPaths(config, name);
+  const root = workspaceRoot();
+  const port = config.ports.services[name];
+  const url = `http://${config.host}:${port}`;
+  const databaseUrl = config.endpoints.postgresUrl
+    .replace(/\/\/[^@]+@/, `//${name}@`)
+    .replace(/\/[^/]*$/, `/${name}`);
+
+  return {
+    name,
+    endpoint: url,
+    startTimeoutMs: 60_000,
+    provision: () => Promise.resolve(),
+
+    /** The service's own database, owned by a role of its own: no service reads another's. */
+    async prepare() {
+      const admin = new pg.Client({ connectionString: config.endpoints.postgresUrl });
+      await admin.connect();
+      try {
+        const role = await admin.query('select 1 from pg_roles where rolname = $1', [name]);
+        if (role.rowCount === 0) await admin.query(`create role "${name}" login`);
+        const db = await admin.query('select 1 from pg_database where datname = $1', [name]);
+        if (db.rowCount === 0) await admin.query(`create database "${name}" owner "${name}"`);
+      } finally {
+        await admin.end();
+      }
+    },
+
+    daemon: {
+      name,
+      command: process.execPath,
+      args: [
+        createRequire(path.join(root, 'package.json')).resolve('tsx/cli'),
+        path.join(root, 'services', name, 'src', 'main.ts'),
+      ],
+      cwd: root,
+      env: { ...process.env, ...serviceEnvironment(config, name, port, databaseUrl) },
+      pidFile: paths.pidFile,
+      logFile: paths.logFile,
+      marker: path.join('services', name, 'src', 'main.ts'),
+    },
+
+    ready: () => httpOk(`${url}/readyz`),
+  };
+}
+
+function serviceEnvironment(
+  config: StackConfig,
+  name: ServiceName,
+  port: number,
+  databaseUrl: string,
+) {
+  const shared = stackEnvironment(config);
+  const common: Record<string, string> = {
+    HTTP_HOST: config.host,
+    HTTP_PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: shared['KAFKA_BROKERS'] ?? '',
+    SCHEMA_REGISTRY_URL: shared['SCHEMA_REGISTRY_URL'] ?? '',
+    OTEL_EXPORTER_OTLP_ENDPOINT: shared['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? '',
+    OTEL_SERVICE_NAME: name,
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
+  };
+  const own: Record<ServiceName, Record<string, string>> = {
+    orders: { SAGA_DEADLINE_MS: String(config.demo.sagaDeadlineMs) },
+    payments: {
+      SEED_DEMO_ACCOUNTS: 'true',
+      PAYMENT_REVIEW_THRESHOLD_MINOR: String(config.demo.reviewThresholdMinor),
+    },
+    shipping: { SEED_DEMO_STOCK: 'true' },
+    notifications: { SMTP_URL: shared['SMTP_URL'] ?? '' },
+  };
+  return { ...common, ...own[name] };
+}

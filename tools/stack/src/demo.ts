@@ -1,0 +1,184 @@
+/**
+ * npm run demo [-- --once]
+ *
+ * Brings up the stack and the four services, places one order per saga scenario
+ * through the orders API, and prints how each one ended: its final state, the
+ * events of its saga in order and the e-mail it produced. With --once the exit code
+ * says whether every scenario ended as expected.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadStackConfig } from './config.js';
+import { StackError } from './progress.js';
+import { componentNames, up } from './stack.js';
+
+interface Scenario {
+  name: string;
+  customerId: string;
+  sku: string;
+  quantity: number;
+  unitPriceMinor: number;
+  /** Cancel through the API right after placing (the order is held for review, so it is pending). */
+  cancel?: boolean;
+  expect: { status: 'CONFIRMED' | 'CANCELLED'; reason?: string };
+}
+
+// The demo data the stack seeds: accounts in payments, stock in shipping. Orders of
+// 1,000.00 EUR or more wait for manual review in payments, which keeps them pending.
+const scenarios: Scenario[] = [
+  {
+    name: 'happy path',
+    customerId: 'c-ada',
+    sku: 'SKU-BOOK',
+    quantity: 2,
+    unitPriceMinor: 1250,
+    expect: { status: 'CONFIRMED' },
+  },
+  {
+    name: 'payment declined',
+    customerId: 'c-bob',
+    sku: 'SKU-MUG',
+    quantity: 1,
+    unitPriceMinor: 1500,
+    expect: { status: 'CANCELLED', reason: 'PAYMENT_DECLINED' },
+  },
+  {
+    name: 'out of stock (refund)',
+    customerId: 'c-grace',
+    sku: 'SKU-GONE',
+    quantity: 1,
+    unitPriceMinor: 2000,
+    expect: { status: 'CANCELLED', reason: 'OUT_OF_STOCK' },
+  },
+  {
+    name: 'customer cancel',
+    customerId: 'c-ada',
+    sku: 'SKU-BOOK',
+    quantity: 100,
+    unitPriceMinor: 1250,
+    cancel: true,
+    expect: { status: 'CANCELLED', reason: 'CUSTOMER_REQUEST' },
+  },
+  {
+    name: 'saga deadline',
+    customerId: 'c-grace',
+    sku: 'SKU-MUG',
+    quantity: 80,
+    unitPriceMinor: 1500,
+    expect: { status: 'CANCELLED', reason: 'TIMEOUT' },
+  },
+];
+
+interface Order {
+  orderId: string;
+  status: string;
+  cancellation: { reason: string; detail: string | null } | null;
+  history: { type: string; source: string; occurredAt: string }[];
+}
+
+async function main(once: boolean): Promise<number> {
+  const config = loadStackConfig();
+  await up(config, componentNames);
+  const api = config.endpoints.ordersUrl;
+  const deadline = config.demo.sagaDeadlineMs + 30_000;
+
+  console.log(`\nPlacing ${scenarios.length} orders at ${api}/orders …`);
+  const placed = await Promise.all(scenarios.map((s) => place(api, s)));
+  const results = await Promise.all(
+    placed.map(({ scenario, orderId }) =>
+      settle(api, orderId, deadline).then((order) => ({ scenario, order })),
+    ),
+  );
+
+  let wrong = 0;
+  for (const { scenario, order } of results) {
+    const ok =
+      order.status === scenario.expect.status &&
+      (order.cancellation?.reason ?? undefined) === scenario.expect.reason;
+    if (!ok) wrong += 1;
+    const mails = await mailsFor(config.endpoints.mailApiUrl, order.orderId);
+    const outcome = order.cancellation
+      ? `${order.status} (${order.cancellation.reason})`
+      : order.status;
+    console.log(
+      `\n${ok ? '✓' : '✗'} ${scenario.name}: order ${order.orderId} ${outcome}${ok ? '' : `, expected ${scenario.expect.status} ${scenario.expect.reason ?? ''}`}`,
+    );
+    for (const step of order.history)
+      console.log(`    ${step.occurredAt}  ${step.source.padEnd(24)} ${step.type}`);
+    console.log(
+      `    e-mails: ${mails.length === 0 ? 'none' : mails.map((m) => `"${m.Subject}" to ${m.To.map((t) => t.Address).join(', ')}`).join('; ')}`,
+    );
+  }
+  console.log(
+    `\n${scenarios.length - wrong} of ${scenarios.length} scenarios ended as expected.` +
+      `\nThe stack keeps running: ${api}/orders, mail at ${config.endpoints.mailApiUrl}/api/v1/messages, traces at ${config.endpoints.jaegerQueryUrl}.` +
+      '\nStop it with: npm run stack -- down',
+  );
+  return once && wrong > 0 ? 1 : 0;
+}
+
+async function place(api: string, s: Scenario) {
+  const res = await fetch(`${api}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      customerId: s.customerId,
+      items: [
+        {
+          sku: s.sku,
+          quantity: s.quantity,
+          unitPrice: { amountMinor: s.unitPriceMinor, currency: 'EUR' },
+        },
+      ],
+      shippingAddress: {
+        recipient: s.customerId,
+        line1: '1 Demo Street',
+        city: 'Lisbon',
+        postalCode: '1000-001',
+        country: 'PT',
+      },
+    }),
+  });
+  if (res.status !== 201)
+    throw new StackError(`placing the ${s.name} order failed: ${res.status} ${await res.text()}`);
+  const { orderId } = (await res.json()) as { orderId: string };
+  if (s.cancel) {
+    const cancel = await fetch(`${api}/orders/${orderId}/cancel`, { method: 'POST' });
+    if (!cancel.ok)
+      throw new StackError(
+        `cancelling the ${s.name} order failed: ${cancel.status} ${await cancel.text()}`,
+      );
+  }
+  return { scenario: s, orderId };
+}
+
+/** Polls until the order is terminal and its saga quiet (no new history for a moment). */
+async function settle(api: string, orderId: string, timeoutMs: number): Promise<Order> {
+  const until = Date.now() + timeoutMs;
+  let last: Order | undefined;
+  let quietSince = Date.now();
+  while (Date.now() < until) {
+    const order = (await (await fetch(`${api}/orders/${orderId}`)).json()) as Order;
+    if (order.history.length !== last?.history.length) quietSince = Date.now();
+    last = order;
+    if (order.status !== 'PENDING' && Date.now() - quietSince > 1_500) return order;
+    await sleep(250);
+  }
+  if (!last) throw new StackError(`order ${orderId} could not be read`);
+  return last;
+}
+
+async function mailsFor(mailApi: string, orderId: string) {
+  const res = await fetch(`${mailApi}/api/v1/messages`);
+  const { messages } = (await res.json()) as {
+    messages: { MessageID: string; Subject: string; To: { Address: string }[] }[];
+  };
+  return messages.filter((m) => m.MessageID.startsWith(orderId));
+}
+
+main(process.argv.includes('--once')).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof StackError ? `demo: ${error.message}` : error);
+    process.exit(1);
+  },
+);
