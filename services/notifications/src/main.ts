@@ -1,5 +1,9 @@
-import { baseConfigSchema, parseConfigOrExit, runService } from '@orderflow/platform';
+// Tracing starts before anything else loads (see libs/platform/src/instrument.ts).
+import '@orderflow/platform/instrument';
+import { runService } from '@orderflow/platform';
+import { startNotifications } from './app.js';
+import { loadConfig } from './config.js';
 
-// Composition root: configuration is parsed once here and passed down.
-const config = parseConfigOrExit(baseConfigSchema);
-await runService('notifications', config, () => Promise.resolve({}));
+// Composition root: configuration is parsed once here and everything is passed down.
+const config = loadConfig();
+await runService('notifications', config, (context) => startNotifications(config, context));

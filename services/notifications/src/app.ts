@@ -1,0 +1,50 @@
+import { migrateMessaging } from '@orderflow/messaging';
+import type { ServiceContext, ServiceParts } from '@orderflow/platform';
+import { createMessaging, migrateToLatest } from '@orderflow/platform';
+import type { NotificationsConfig } from './config.js';
+import { NotificationSender } from './features/notification-sender.js';
+import { lockKeysFor, recordOrderOutcomes } from './features/record-order-outcomes.js';
+import { notificationsRoutes } from './http/routes.js';
+import type { NotificationsDb } from './infra/database.js';
+import { smtpTransport } from './infra/mail-transport.js';
+import { notificationsMigrations } from './infra/migrations.js';
+
+/**
+ * Wires notifications: migrations, the relay, the consumer of orders.events (which
+ * turns outcomes into PENDING rows), the SMTP sender and the read API.
+ */
+export async function startNotifications(
+  config: NotificationsConfig,
+  context: ServiceContext,
+): Promise<ServiceParts> {
+  await migrateMessaging(context.db);
+  await migrateToLatest(context.db, notificationsMigrations);
+  const db = context.db as unknown as NotificationsDb;
+  const messaging = await createMessaging('notifications', ['orders'], config, context);
+  const running = await messaging.start(
+    recordOrderOutcomes(config.NOTIFY_EMAIL_DOMAIN),
+    lockKeysFor,
+  );
+  const sender = new NotificationSender({
+    db,
+    connection: {
+      connectionString: config.DATABASE_URL,
+      application_name: 'notifications-sender',
+    },
+    publisher: messaging.publisher,
+    transport: smtpTransport(config.SMTP_URL),
+    from: config.MAIL_FROM,
+    logger: context.logger,
+    registry: context.metrics,
+    pollMs: config.NOTIFICATION_POLL_MS,
+    retryMaxMs: config.NOTIFICATION_RETRY_MAX_MS,
+  });
+  sender.start();
+  return {
+    routes: notificationsRoutes(db),
+    readiness: running.readiness,
+    // Closed in reverse: the sender stops first, then the consumer, then the relay,
+    // which publishes the NotificationSent of the last e-mail if it can.
+    closers: [...running.closers, { name: 'notification sender', close: () => sender.stop() }],
+  };
+}

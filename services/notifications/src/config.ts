@@ -1,0 +1,27 @@
+import { baseConfigSchema, messagingConfigSchema, parseConfigOrExit } from '@orderflow/platform';
+import { z } from 'zod';
+
+const schema = baseConfigSchema.extend(messagingConfigSchema.shape).extend({
+  /** Where e-mail is handed over, e.g. smtp://127.0.0.1:11025 or smtps://user:pass@host:465. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL' }),
+  /** The From header of every notification. */
+  MAIL_FROM: z.string().min(3).default('orderflow <orders@orderflow.test>'),
+  /**
+   * The contract carries no e-mail address, so the recipient is `<customerId>@<domain>`.
+   * A real system would look the address up in a customer service instead.
+   */
+  NOTIFY_EMAIL_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a domain name such as customers.example.com')
+    .default('customers.orderflow.test'),
+  /** Polling fallback of the sender when no wake-up notification arrives. */
+  NOTIFICATION_POLL_MS: z.coerce.number().int().min(10).default(1_000),
+  /** Cap of the exponential backoff between SMTP attempts for one notification. */
+  NOTIFICATION_RETRY_MAX_MS: z.coerce.number().int().min(100).default(60_000),
+});
+
+export type NotificationsConfig = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<NotificationsConfig> {
+  return parseConfigOrExit(schema, env);
+}
