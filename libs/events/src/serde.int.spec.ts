@@ -59,6 +59,13 @@ describe('EventSerde against the real registry', () => {
     expect([...ids]).toEqual(eventTypes.map((t) => [t, serde.schemaIdOf(t)]));
   });
 
+  it('lets services that start together register the same new subjects at once', async () => {
+    const shared = uniqueTopics();
+    const racers = Array.from({ length: 4 }, () => new EventSerde({ registryUrl, topics: shared }));
+    const results = await Promise.all(racers.map((r) => r.registerAll()));
+    for (const ids of results) expect([...ids]).toEqual([...results[0]!]);
+  });
+
   it.each(eventTypes)(
     'encodes %s in the wire format and decodes it to the same value',
     async (type) => {

@@ -144,10 +144,18 @@ export class EventSerde {
         // ConfluentSchemaRegistryError and anything else as it came. Its error classes
         // are not exported, hence the check by name.
         if ((error as Error | undefined)?.name !== 'ConfluentSchemaRegistryError') throw error;
-        ({ id } = await this.registry.register(schema, {
-          subject,
-          compatibility: COMPATIBILITY.BACKWARD_TRANSITIVE,
-        }));
+        try {
+          ({ id } = await this.registry.register(schema, {
+            subject,
+            compatibility: COMPATIBILITY.BACKWARD_TRANSITIVE,
+          }));
+        } catch (registerError) {
+          // Services starting together race to register the same new subject (Apicurio
+          // then reports its rule as already existing): the winner's schema is ours.
+          id = await this.registry.getRegistryIdBySchema(subject, schema).catch(() => {
+            throw registerError;
+          });
+        }
       }
       // Fetch once now so that encode finds the schema in the client's cache.
       await this.registry.getSchema(id);

@@ -35,13 +35,21 @@ export async function ensureTopics(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })),
-      waitForLeaders: true,
-    });
+    const missing = async () => {
+      const existing = new Set(await admin.listTopics());
+      return topics.filter((t) => !existing.has(t));
+    };
+    const toCreate = await missing();
+    if (toCreate.length === 0) return;
+    try {
+      await admin.createTopics({
+        topics: toCreate.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })),
+        waitForLeaders: true,
+      });
+    } catch (error) {
+      // Services starting together race to create the same topics: fine if they exist now.
+      if ((await missing()).length > 0) throw error;
+    }
   } finally {
     await admin.disconnect();
   }

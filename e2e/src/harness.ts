@@ -1,0 +1,139 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import type { TestDatabase } from '@orderflow/testing';
+import { createTestDatabase, eventually, stack, uniqueName } from '@orderflow/testing';
+
+export const services = ['orders', 'payments', 'shipping', 'notifications'] as const;
+export type ServiceName = (typeof services)[number];
+
+export interface Saga {
+  /** Topic and consumer-group prefix of this run. */
+  prefix: string;
+  url: Record<ServiceName, string>;
+  db: Record<ServiceName, TestDatabase<unknown>>;
+  /** Where each service's output goes, for a failing test to point at. */
+  logDir: string;
+  stop(): Promise<void>;
+}
+
+export interface SagaOptions {
+  sagaDeadlineMs: number;
+  reviewThresholdMinor?: number;
+}
+
+const root = path.resolve(__dirname, '..', '..');
+
+/**
+ * The four services as real processes (`tsx services/<name>/src/main.ts`, exactly as
+ * the stack runs them), each with a fresh database, all on one unique topic prefix,
+ * so an e2e run shares nothing with another run but the infrastructure.
+ */
+export async function startSaga(options: SagaOptions): Promise<Saga> {
+  const prefix = `${uniqueName('e2e')}.`;
+  const logDir = path.join(stack.stateDir, 'logs', 'e2e', prefix.slice(0, -1));
+  await mkdir(logDir, { recursive: true });
+  const db = Object.fromEntries(
+    await Promise.all(
+      services.map(async (s) => [s, await createTestDatabase<unknown>(s)] as const),
+    ),
+  ) as Record<ServiceName, TestDatabase<unknown>>;
+  const ports = Object.fromEntries(
+    await Promise.all(services.map(async (s) => [s, await freePort()] as const)),
+  );
+  const url = Object.fromEntries(
+    services.map((s) => [s, `http://127.0.0.1:${ports[s]}`]),
+  ) as Record<ServiceName, string>;
+  const common = {
+    HTTP_HOST: '127.0.0.1',
+    KAFKA_BROKERS: stack.endpoints.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.endpoints.registryUrl,
+    KAFKA_TOPIC_PREFIX: prefix,
+    OUTBOX_POLL_INTERVAL_MS: '200',
+    LOG_LEVEL: 'info',
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  };
+  const own: Record<ServiceName, Record<string, string>> = {
+    orders: { SAGA_DEADLINE_MS: String(options.sagaDeadlineMs), SAGA_DEADLINE_SCAN_MS: '250' },
+    payments: options.reviewThresholdMinor
+      ? { PAYMENT_REVIEW_THRESHOLD_MINOR: String(options.reviewThresholdMinor) }
+      : {},
+    shipping: {},
+    notifications: { SMTP_URL: stack.endpoints.smtpUrl, NOTIFICATION_POLL_MS: '250' },
+  };
+  const children: ChildProcess[] = services.map((s) => {
+    const log = createWriteStream(path.join(logDir, `${s}.log`));
+    const child = spawn(
+      process.execPath,
+      [require.resolve('tsx/cli'), path.join(root, 'services', s, 'src', 'main.ts')],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          ...common,
+          ...own[s],
+          HTTP_PORT: String(ports[s]),
+          DATABASE_URL: db[s].url,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    return child;
+  });
+  const stop = async () => {
+    await Promise.all(children.map((c) => terminate(c)));
+    await Promise.all(services.map((s) => db[s].drop()));
+  };
+  try {
+    await Promise.all(
+      services.map((s) =>
+        eventually(
+          async () => {
+            const res = await fetch(`${url[s]}/readyz`);
+            expectOk(res.status === 200, `${s} is not ready (see ${logDir}/${s}.log)`);
+          },
+          90_000,
+          250,
+        ),
+      ),
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { prefix, url, db, logDir, stop };
+}
+
+function expectOk(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+/** SIGTERM (the services drain and exit), SIGKILL if they take too long. */
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
