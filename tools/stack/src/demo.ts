@@ -84,13 +84,13 @@ async function main(once: boolean): Promise<number> {
   console.log(`\nPlacing ${scenarios.length} orders at ${api}/orders …`);
   const placed = await Promise.all(scenarios.map((s) => place(api, s)));
   const results = await Promise.all(
-    placed.map(({ scenario, orderId }) =>
-      settle(api, orderId, deadline).then((order) => ({ scenario, order })),
+    placed.map(({ scenario, orderId, traceId }) =>
+      settle(api, orderId, deadline).then((order) => ({ scenario, order, traceId })),
     ),
   );
 
   let wrong = 0;
-  for (const { scenario, order } of results) {
+  for (const { scenario, order, traceId } of results) {
     const ok =
       order.status === scenario.expect.status &&
       (order.cancellation?.reason ?? undefined) === scenario.expect.reason;
@@ -104,6 +104,7 @@ async function main(once: boolean): Promise<number> {
     );
     for (const step of order.history)
       console.log(`    ${step.occurredAt}  ${step.source.padEnd(24)} ${step.type}`);
+    console.log(`    trace:   ${await describeTrace(config.endpoints.jaegerQueryUrl, traceId)}`);
     console.log(
       `    e-mails: ${mails.length === 0 ? 'none' : mails.map((m) => `"${m.Subject}" to ${m.To.map((t) => t.Address).join(', ')}`).join('; ')}`,
     );
@@ -141,6 +142,8 @@ async function place(api: string, s: Scenario) {
   if (res.status !== 201)
     throw new StackError(`placing the ${s.name} order failed: ${res.status} ${await res.text()}`);
   const { orderId } = (await res.json()) as { orderId: string };
+  // W3C traceresponse: 00-<trace id>-<span id>-<flags>
+  const traceId = res.headers.get('traceresponse')?.split('-')[1];
   if (s.cancel) {
     const cancel = await fetch(`${api}/orders/${orderId}/cancel`, { method: 'POST' });
     if (!cancel.ok)
@@ -148,7 +151,7 @@ async function place(api: string, s: Scenario) {
         `cancelling the ${s.name} order failed: ${cancel.status} ${await cancel.text()}`,
       );
   }
-  return { scenario: s, orderId };
+  return { scenario: s, orderId, traceId };
 }
 
 /** Polls until the order is terminal and its saga quiet (no new history for a moment). */
@@ -165,6 +168,20 @@ async function settle(api: string, orderId: string, timeoutMs: number): Promise<
   }
   if (!last) throw new StackError(`order ${orderId} could not be read`);
   return last;
+}
+
+/** The trace's span count and services, from Jaeger's query API. */
+async function describeTrace(jaeger: string, traceId: string | undefined): Promise<string> {
+  if (!traceId) return 'none (tracing is off)';
+  const res = await fetch(`${jaeger}/api/traces/${traceId}`).catch(() => undefined);
+  if (!res?.ok) return `${traceId} (not in Jaeger yet)`;
+  const { data } = (await res.json()) as {
+    data: { spans: unknown[]; processes: Record<string, { serviceName: string }> }[];
+  };
+  const trace = data[0];
+  if (!trace) return `${traceId} (not in Jaeger yet)`;
+  const services = [...new Set(Object.values(trace.processes).map((p) => p.serviceName))];
+  return `${traceId} (${trace.spans.length} spans across ${services.join(', ')}) ${jaeger}/api/traces/${traceId}`;
 }
 
 async function mailsFor(mailApi: string, orderId: string) {
