@@ -118,7 +118,9 @@ async function inPool<T, R>(
 describe('200 concurrent mixed orders', () => {
   let saga: Saga;
   beforeAll(async () => {
-    saga = await startSaga({ sagaDeadlineMs: 6_000, reviewThresholdMinor });
+    // Long enough that only the held orders time out, even on a slow machine; the rest
+    // must finish through the saga itself.
+    saga = await startSaga({ sagaDeadlineMs: 30_000, reviewThresholdMinor });
     await seed(saga, accounts, stock);
   });
   afterAll(() => saga?.stop());

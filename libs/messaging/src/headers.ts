@@ -1,22 +1,7 @@
 import type { IHeaders } from 'kafkajs';
 
-/**
- * Header names of the CloudEvents Kafka binary binding and W3C trace context, as the
- * event catalog defines them. Kept local so that this library does not depend on the
- * contracts package.
- */
-export const Headers = {
-  id: 'ce_id',
-  type: 'ce_type',
-  source: 'ce_source',
-  specVersion: 'ce_specversion',
-  time: 'ce_time',
-  subject: 'ce_subject',
-  traceparent: 'traceparent',
-  tracestate: 'tracestate',
-  correlationId: 'correlation-id',
-  causationId: 'causation-id',
-} as const;
+/** The event catalog's header names (CloudEvents binary binding, W3C trace context). */
+export { HeaderNames as Headers } from '@orderflow/events';
 
 /** Headers added to a record when it is dead-lettered. */
 export const DlqHeaders = {

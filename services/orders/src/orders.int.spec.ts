@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { EventDataMap, EventType, IntegrationEvent, TopicMap } from '@orderflow/events';
-import { buildHeaders, EventSerde, readHeaders, Topics } from '@orderflow/events';
+import type { EventDataMap, EventType } from '@orderflow/events';
 import type { RunningService } from '@orderflow/platform/testing';
-import { startServiceForTest } from '@orderflow/platform/testing';
-import { eventually, stack, testKafka, uniqueName } from '@orderflow/testing';
-import type { Consumer, Producer } from 'kafkajs';
+import { EventPlayer, startServiceForTest } from '@orderflow/platform/testing';
+import { eventually, uniqueName } from '@orderflow/testing';
 import { startOrders } from './app.js';
 
 /**
@@ -14,19 +12,8 @@ import { startOrders } from './app.js';
  */
 describe('orders service', () => {
   const prefix = `${uniqueName('orders')}.`;
-  const topics = Object.fromEntries(
-    Object.entries(Topics).map(([k, v]) => [k, prefix + v]),
-  ) as TopicMap;
-  const serde = new EventSerde({ registryUrl: stack.endpoints.registryUrl, topics });
-  const kafka = testKafka();
-  const seen: {
-    event: IntegrationEvent;
-    key: string | null;
-    headers: ReturnType<typeof readHeaders>;
-  }[] = [];
+  const player = new EventPlayer(prefix);
   let service: RunningService;
-  let consumer: Consumer;
-  let producer: Producer;
 
   beforeAll(async () => {
     service = await startServiceForTest(
@@ -35,26 +22,11 @@ describe('orders service', () => {
       { SAGA_DEADLINE_MS: 600_000, SAGA_DEADLINE_SCAN_MS: 200 },
       prefix,
     );
-    await serde.registerAll();
-    producer = kafka.producer();
-    await producer.connect();
-    consumer = kafka.consumer({ groupId: uniqueName('orders-observer') });
-    await consumer.connect();
-    await consumer.subscribe({ topic: topics.orders, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        seen.push({
-          event: await serde.decode(message.value),
-          key: message.key?.toString() ?? null,
-          headers: readHeaders(message.headers),
-        });
-      },
-    });
+    await player.start('orders');
   });
 
   afterAll(async () => {
-    await consumer?.disconnect();
-    await producer?.disconnect();
+    await player.stop();
     await service?.stop();
   });
 
@@ -68,28 +40,12 @@ describe('orders service', () => {
     const res = await fetch(`${service.baseUrl}${path}`);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
-  const published = (orderId: string, type: EventType) =>
-    seen.filter((m) => m.event.type === type && m.event.data.orderId === orderId);
-
-  async function send<K extends EventType>(
+  const published = (orderId: string, type: EventType) => player.publishedFor(orderId, type);
+  const send = <K extends EventType>(
     type: K,
     data: EventDataMap[K] & { orderId: string },
     correlationId: string,
-  ) {
-    const headers = buildHeaders({
-      id: randomUUID(),
-      type,
-      source: '/test',
-      time: new Date(),
-      subject: data.orderId,
-      correlationId,
-      causationId: randomUUID(),
-    });
-    await producer.send({
-      topic: serde.topicOf(type),
-      messages: [{ key: data.orderId, value: await serde.encode(type, data), headers }],
-    });
-  }
+  ) => player.send({ type, data, correlationId });
 
   const order = {
     customerId: 'c-ada',
@@ -277,7 +233,7 @@ describe('orders service', () => {
     );
     expect((await post(`/orders/${placed.orderId}/cancel`)).status).toBe(200); // idempotent
 
-    const confirmed = seen.find((m) => m.event.type === 'OrderConfirmed');
+    const confirmed = player.published.find((m) => m.event.type === 'OrderConfirmed');
     expect(confirmed).toBeDefined();
     expect((await post(`/orders/${confirmed!.event.data.orderId}/cancel`)).status).toBe(409);
     expect((await post(`/orders/${randomUUID()}/cancel`)).status).toBe(404);

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { EventDataMap, EventType, IntegrationEvent, TopicMap } from '@orderflow/events';
-import { buildHeaders, EventSerde, readHeaders, Topics } from '@orderflow/events';
-import type { RunningService } from '@orderflow/platform/testing';
-import { startServiceForTest } from '@orderflow/platform/testing';
+import type { EventDataMap, EventType } from '@orderflow/events';
 import { inspectDeadLetters } from '@orderflow/messaging';
-import { eventually, stack, testKafka, uniqueName } from '@orderflow/testing';
+import type { RunningService } from '@orderflow/platform/testing';
+import { EventPlayer, startServiceForTest } from '@orderflow/platform/testing';
+import { eventually, testKafka, uniqueName } from '@orderflow/testing';
 import type { Kysely } from 'kysely';
-import type { Consumer, Producer } from 'kafkajs';
 import { startPayments } from './app.js';
 import type { PaymentsDatabase } from './infra/database.js';
 
@@ -16,16 +14,10 @@ import type { PaymentsDatabase } from './infra/database.js';
  */
 describe('payments service', () => {
   const prefix = `${uniqueName('payments')}.`;
-  const topics = Object.fromEntries(
-    Object.entries(Topics).map(([k, v]) => [k, prefix + v]),
-  ) as TopicMap;
-  const serde = new EventSerde({ registryUrl: stack.endpoints.registryUrl, topics });
+  const player = new EventPlayer(prefix);
   const kafka = testKafka();
-  const seen: { event: IntegrationEvent; headers: ReturnType<typeof readHeaders> }[] = [];
   let service: RunningService;
   let db: Kysely<PaymentsDatabase>;
-  let consumer: Consumer;
-  let producer: Producer;
 
   beforeAll(async () => {
     service = await startServiceForTest(
@@ -35,25 +27,11 @@ describe('payments service', () => {
       prefix,
     );
     db = service.database.db as Kysely<PaymentsDatabase>;
-    await serde.registerAll();
-    producer = kafka.producer();
-    await producer.connect();
-    consumer = kafka.consumer({ groupId: uniqueName('payments-observer') });
-    await consumer.connect();
-    await consumer.subscribe({ topic: topics.payments, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        seen.push({
-          event: await serde.decode(message.value),
-          headers: readHeaders(message.headers),
-        });
-      },
-    });
+    await player.start('payments');
   });
 
   afterAll(async () => {
-    await consumer?.disconnect();
-    await producer?.disconnect();
+    await player.stop();
     await service?.stop();
   });
 
@@ -79,28 +57,13 @@ describe('payments service', () => {
       ).balance_minor,
     );
   const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
-  const published = (orderId: string) =>
-    seen.filter((m) => m.event.data.orderId === orderId).map((m) => m.event.type);
+  const published = (orderId: string) => player.publishedFor(orderId).map((m) => m.event.type);
 
-  async function send<K extends EventType>(
+  const send = <K extends EventType>(
     type: K,
     data: EventDataMap[K] & { orderId: string },
-    id = randomUUID(),
-  ) {
-    const headers = buildHeaders({
-      id,
-      type,
-      source: '/test',
-      time: new Date(),
-      subject: data.orderId,
-      correlationId: `corr-${data.orderId}`,
-      causationId: id,
-    });
-    await producer.send({
-      topic: serde.topicOf(type),
-      messages: [{ key: data.orderId, value: await serde.encode(type, data), headers }],
-    });
-  }
+    id?: string,
+  ) => player.send({ type, data, ...(id ? { id } : {}) });
   const placed = (
     orderId: string,
     customerId: string,
@@ -126,7 +89,7 @@ describe('payments service', () => {
     const orderId = randomUUID();
     await send('OrderPlaced', placed(orderId, 'c-rich', 3_000));
     await eventually(() => expect(published(orderId)).toEqual(['PaymentAuthorized']));
-    const message = seen.find((m) => m.event.data.orderId === orderId)!;
+    const message = player.published.find((m) => m.event.data.orderId === orderId)!;
     expect(message.event.data).toMatchObject({ customerId: 'c-rich', amount: eur(3_000) });
     expect(message.headers).toMatchObject({
       subject: orderId,
@@ -143,7 +106,9 @@ describe('payments service', () => {
     const orderId = randomUUID();
     await send('OrderPlaced', placed(orderId, 'c-poor', 1_000));
     await eventually(() => expect(published(orderId)).toEqual(['PaymentDeclined']));
-    expect(seen.find((m) => m.event.data.orderId === orderId)!.event.data).toMatchObject({
+    expect(
+      player.published.find((m) => m.event.data.orderId === orderId)!.event.data,
+    ).toMatchObject({
       reason: 'INSUFFICIENT_FUNDS',
     });
     expect(await balanceOf('c-poor')).toBe(999);
@@ -165,8 +130,9 @@ describe('payments service', () => {
       expect(published(orderId)).toEqual(['PaymentAuthorized', 'PaymentRefunded']),
     );
     expect(
-      seen.find((m) => m.event.type === 'PaymentRefunded' && m.event.data.orderId === orderId)!
-        .event.data,
+      player.published.find(
+        (m) => m.event.type === 'PaymentRefunded' && m.event.data.orderId === orderId,
+      )!.event.data,
     ).toMatchObject({
       reason: 'SHIPMENT_FAILED',
       amount: eur(2_000),
@@ -207,20 +173,23 @@ describe('payments service', () => {
 
   it('dead-letters an undecodable record and keeps consuming the partition', async () => {
     const orderId = randomUUID();
+    const producer = kafka.producer();
+    await producer.connect();
     await producer.send({
-      topic: topics.orders,
+      topic: player.topics.orders,
       messages: [
         { key: orderId, value: Buffer.from('not avro'), headers: { ce_id: randomUUID() } },
       ],
     });
+    await producer.disconnect();
     await openAccount('c-after-poison', 100);
     await send('OrderPlaced', placed(orderId, 'c-after-poison', 50));
     await eventually(() => expect(published(orderId)).toEqual(['PaymentAuthorized']), 30_000);
-    const letters = await inspectDeadLetters(kafka, `${topics.orders}.dlq`);
+    const letters = await inspectDeadLetters(kafka, `${player.topics.orders}.dlq`);
     expect(letters.filter((l) => l.key === orderId)).toEqual([
       expect.objectContaining({
         errorClass: 'InvalidHeadersError',
-        originalTopic: topics.orders,
+        originalTopic: player.topics.orders,
         consumerGroup: `${prefix}payments`,
         reason: expect.stringContaining('missing ce_type') as string,
       }),

@@ -1,11 +1,11 @@
 import pg from 'pg';
-import { OUTBOX_CHANNEL } from './enqueue.js';
 
 /**
- * The relay's own Postgres connection, never a pooled one: it holds the session-level
- * advisory lock that makes this process the single publisher of its service, and it
- * LISTENs for new outbox rows. When the process dies, its connection closes and Postgres
- * releases the lock, so a follower that retries every second takes over within seconds.
+ * A leader's own Postgres connection, never a pooled one: it holds the session-level
+ * advisory lock that makes this process the single worker of its kind (the outbox
+ * relay of a service, the notification sender), and it LISTENs for new rows. When the
+ * process dies, its connection closes and Postgres releases the lock, so a follower
+ * that retries every second takes over within seconds.
  */
 export class LeaderSession {
   private lost = false;
@@ -36,18 +36,18 @@ export class LeaderSession {
     return this.lost;
   }
 
-  /** One attempt: true when this session now holds the service's relay lock. */
-  async tryLock(service: string): Promise<boolean> {
+  /** One attempt: true when this session now holds the lock of `role` for `name`. */
+  async tryLock(role: string, name: string): Promise<boolean> {
     // The two-int form keeps these ids apart from the one-bigint ids of `lockKeys`.
     const { rows } = await this.client.query<{ locked: boolean }>(
-      `select pg_try_advisory_lock(hashtext('orderflow.outbox-relay'), hashtext($1)) as locked`,
-      [service],
+      `select pg_try_advisory_lock(hashtext($1), hashtext($2)) as locked`,
+      [role, name],
     );
     return rows[0]?.locked === true;
   }
 
-  async listen(): Promise<void> {
-    await this.client.query(`listen ${OUTBOX_CHANNEL}`);
+  async listen(channel: string): Promise<void> {
+    await this.client.query(`listen ${pg.escapeIdentifier(channel)}`);
   }
 
   /** Proves the connection, and with it the lock, is still alive. */

@@ -9,6 +9,7 @@ import { Headers } from '../headers.js';
 import { captureTraceContext, restoreTraceContext } from '../tracing.js';
 import type { Executor, Logger } from '../types.js';
 import { defaultLogger, messagingDb } from '../types.js';
+import { OUTBOX_CHANNEL } from './enqueue.js';
 import { LeaderSession } from './leader-session.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import { relayMetrics } from './relay-metrics.js';
@@ -98,7 +99,11 @@ export class OutboxRelay {
       let session: LeaderSession | undefined;
       try {
         session = await LeaderSession.open(this.options.connection, this.notify);
-        while (this.running && !session.isLost && !(await session.tryLock(this.options.service))) {
+        while (
+          this.running &&
+          !session.isLost &&
+          !(await session.tryLock('orderflow.outbox-relay', this.options.service))
+        ) {
           await this.idle(lockRetryMs);
         }
         if (this.running && !session.isLost) await this.lead(session);
@@ -113,7 +118,7 @@ export class OutboxRelay {
   }
 
   private async lead(session: LeaderSession): Promise<void> {
-    await session.listen();
+    await session.listen(OUTBOX_CHANNEL);
     this.setLeading(true);
     this.logger.info('outbox relay: leader', { service: this.options.service });
     let failures = 0;

@@ -3,5 +3,5 @@ export type { DecodedMessage } from './consume.js';
 export { createKafka, ensureTopics, messagingLogger } from './kafka.js';
 export { EventPublisher } from './publish.js';
 export type { Causation } from './publish.js';
-export { createMessaging, messagingConfigSchema } from './runtime.js';
+export { createMessaging, messagingConfigSchema, prefixedTopics } from './runtime.js';
 export type { EventHandler, Messaging, MessagingConfig } from './runtime.js';

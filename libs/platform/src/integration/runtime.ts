@@ -28,6 +28,13 @@ export const messagingConfigSchema = z.object({
 });
 export type MessagingConfig = z.infer<typeof messagingConfigSchema>;
 
+/** The catalog's topics under a prefix (KAFKA_TOPIC_PREFIX). */
+export function prefixedTopics(prefix: string): TopicMap {
+  return Object.fromEntries(
+    Object.entries(Topics).map(([owner, topic]) => [owner, `${prefix}${topic}`]),
+  ) as TopicMap;
+}
+
 export type EventHandler = (
   trx: Executor,
   message: DecodedMessage,
@@ -63,9 +70,7 @@ export async function createMessaging(
   const { logger, db, metrics } = context;
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: service, logger });
   const prefix = config.KAFKA_TOPIC_PREFIX;
-  const topics = Object.fromEntries(
-    Object.entries(Topics).map(([owner, topic]) => [owner, `${prefix}${topic}`]),
-  ) as TopicMap;
+  const topics = prefixedTopics(prefix);
   const serde = new EventSerde({
     registryUrl: config.SCHEMA_REGISTRY_URL,
     clientId: service,

@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { restoreTraceContext } from '@orderflow/messaging';
 import type { EventPublisher, Logger } from '@orderflow/platform';
 import type pg from 'pg';
 import type { Counter, Registry } from 'prom-client';
 import { retryDelayMs } from '../domain/notification.js';
 import type { NotificationsDb } from '../infra/database.js';
 import type { MailTransport } from '../infra/mail-transport.js';
-import { SenderSession } from '../infra/sender-session.js';
+import { LeaderSession, restoreTraceContext } from '@orderflow/messaging';
+import { SENDER_CHANNEL } from '../infra/sender-channel.js';
 import { sendMetrics } from './sender-metrics.js';
 import type { PendingNotification } from './deliver-notification.js';
 import { dueNotifications, markSent, recordFailure } from './deliver-notification.js';
@@ -78,10 +78,14 @@ export class NotificationSender {
   private async run(): Promise<void> {
     const { lockRetryMs = 1_000, logger } = this.options;
     while (this.running) {
-      let session: SenderSession | undefined;
+      let session: LeaderSession | undefined;
       try {
-        session = await SenderSession.open(this.options.connection, this.notify);
-        while (this.running && !session.isLost && !(await session.tryLock())) {
+        session = await LeaderSession.open(this.options.connection, this.notify);
+        while (
+          this.running &&
+          !session.isLost &&
+          !(await session.tryLock('orderflow.notification-sender', 'notifications'))
+        ) {
           await this.idle(lockRetryMs);
         }
         if (this.running && !session.isLost) await this.lead(session);
@@ -94,8 +98,8 @@ export class NotificationSender {
     }
   }
 
-  private async lead(session: SenderSession): Promise<void> {
-    await session.listen();
+  private async lead(session: LeaderSession): Promise<void> {
+    await session.listen(SENDER_CHANNEL);
     this.options.logger.info('notification sender: leader');
     let failures = 0;
     while (this.running && (await session.stillHeld())) {

@@ -8,7 +8,7 @@ import { renderEmail } from '../domain/email.js';
 import type { Outcome } from '../domain/notification.js';
 import { messageIdFor, outcomeOf, recipientFor } from '../domain/notification.js';
 import type { NotificationsDatabase } from '../infra/database.js';
-import { SENDER_CHANNEL } from '../infra/sender-session.js';
+import { SENDER_CHANNEL } from '../infra/sender-channel.js';
 
 /** The keys a notifications transaction for an order locks: the order id (the outbox key). */
 export const lockKeysFor = (orderId: string) => [orderId];

@@ -1,20 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import type { EventDataMap, EventType, IntegrationEvent, TopicMap } from '@orderflow/events';
-import { buildHeaders, EventSerde, readHeaders, Topics } from '@orderflow/events';
+import type { EventDataMap, EventType } from '@orderflow/events';
 import type { RunningService } from '@orderflow/platform/testing';
-import { startServiceForTest } from '@orderflow/platform/testing';
-import { stack, testKafka, uniqueName } from '@orderflow/testing';
-import type { Consumer, Producer } from 'kafkajs';
+import { EventPlayer, startServiceForTest } from '@orderflow/platform/testing';
+import { uniqueName } from '@orderflow/testing';
 import type { Kysely } from 'kysely';
 import { startShipping } from '../app.js';
 import { streamOf } from '../features/shipment-commands.js';
 import type { ShippingDatabase } from '../infra/database.js';
-
-export interface Observed {
-  event: IntegrationEvent;
-  key: string | null;
-  headers: ReturnType<typeof readHeaders>;
-}
 
 /**
  * Shipping in-process against real Postgres, Kafka and the registry, under a unique
@@ -23,12 +14,6 @@ export interface Observed {
  */
 export async function startShippingHarness(name: string) {
   const prefix = `${uniqueName(name)}.`;
-  const topics = Object.fromEntries(
-    Object.entries(Topics).map(([k, v]) => [k, prefix + v]),
-  ) as TopicMap;
-  const serde = new EventSerde({ registryUrl: stack.endpoints.registryUrl, topics });
-  const kafka = testKafka();
-  const seen: Observed[] = [];
   const service: RunningService = await startServiceForTest(
     'shipping',
     startShipping,
@@ -40,53 +25,26 @@ export async function startShippingHarness(name: string) {
     },
     prefix,
   );
-  await serde.registerAll();
-  const producer: Producer = kafka.producer();
-  await producer.connect();
-  const consumer: Consumer = kafka.consumer({ groupId: uniqueName(`${name}-observer`) });
-  await consumer.connect();
-  await consumer.subscribe({ topic: topics.shipping, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      seen.push({
-        event: await serde.decode(message.value),
-        key: message.key?.toString() ?? null,
-        headers: readHeaders(message.headers),
-      });
-    },
-  });
+  const player = await new EventPlayer(prefix).start('shipping');
   const db = service.database.db as Kysely<ShippingDatabase>;
 
   /** Produces an event as its owning service would; returns its ce_id. */
   async function send<K extends EventType>(
     type: K,
     data: EventDataMap[K] & { orderId: string },
-    { id = randomUUID(), correlationId = `corr-${data.orderId}` } = {},
+    { id, correlationId }: { id?: string; correlationId?: string } = {},
   ): Promise<string> {
-    const headers = buildHeaders({
-      id,
-      type,
-      source: '/test',
-      time: new Date(),
-      subject: data.orderId,
-      correlationId,
-      causationId: randomUUID(),
-    });
-    await producer.send({
-      topic: serde.topicOf(type),
-      messages: [{ key: data.orderId, value: await serde.encode(type, data), headers }],
-    });
-    return id;
+    const [sent] = await player.send({ type, data, id, correlationId });
+    return sent!;
   }
 
   return {
     service,
-    serde,
+    serde: player.serde,
     db,
-    seen,
+    seen: player.published,
     send,
-    published: (orderId: string, type?: EventType) =>
-      seen.filter((m) => m.event.data.orderId === orderId && (!type || m.event.type === type)),
+    published: (orderId: string, type?: EventType) => player.publishedFor(orderId, type),
     async stock(sku: string, available: number) {
       await db
         .insertInto('stock')
@@ -120,8 +78,7 @@ export async function startShippingHarness(name: string) {
       return row !== undefined;
     },
     async stop() {
-      await consumer.disconnect();
-      await producer.disconnect();
+      await player.stop();
       await service.stop();
     },
   };
