@@ -29,7 +29,8 @@ export type { EnqueueOptions, OutboxMessage } from './outbox/enqueue.js';
 export { OUTBOX_CHANNEL, enqueue } from './outbox/enqueue.js';
 export type { OutboxRelayOptions } from './outbox/relay.js';
 export { OutboxRelay } from './outbox/relay.js';
-export { LeaderSession } from './outbox/leader-session.js';
+export { LeaderLoop } from './outbox/leader-loop.js';
+export type { LeaderLoopOptions } from './outbox/leader-loop.js';
 
 export { pruneInbox, recordInInbox } from './inbox/inbox.js';
 

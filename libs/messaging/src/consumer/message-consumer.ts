@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context, Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { Consumer, ConsumerConfig, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { NonRetriableError, isRetriable } from '../errors.js';
 import { recordInInbox } from '../inbox/inbox.js';
@@ -94,6 +95,7 @@ export class MessageConsumer {
 
   async start(): Promise<void> {
     const producer = this.options.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,

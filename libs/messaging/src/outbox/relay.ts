@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Span, Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Kafka, Message, Producer, ProducerConfig } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
@@ -10,7 +10,7 @@ import { captureTraceContext, restoreTraceContext } from '../tracing.js';
 import type { Executor, Logger } from '../types.js';
 import { defaultLogger, messagingDb } from '../types.js';
 import { OUTBOX_CHANNEL } from './enqueue.js';
-import { LeaderSession } from './leader-session.js';
+import { LeaderLoop } from './leader-loop.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import { relayMetrics } from './relay-metrics.js';
 
@@ -47,17 +47,13 @@ interface OutboxRow {
 
 /**
  * Publishes committed outbox rows to Kafka, then deletes them. Only the leader (see
- * `LeaderSession`) publishes, one batch at a time in `(tx_id, id)` order, with an
+ * `LeaderLoop`) publishes, one batch at a time in `(tx_id, id)` order, with an
  * idempotent producer and acks=all, so per-key order is kept. A crash between send
  * and delete re-sends the batch after restart: consumers dedupe on `ce_id`.
  */
 export class OutboxRelay {
-  private running = false;
-  private loop: Promise<void> | undefined;
   private producer: Producer | undefined;
-  private pending = false;
-  private wake: () => void = () => undefined;
-  private leading = false;
+  private readonly loop: LeaderLoop;
   private readonly metrics: RelayMetrics;
   private readonly logger: Logger;
   private readonly tracer: Tracer;
@@ -66,78 +62,43 @@ export class OutboxRelay {
     this.logger = options.logger ?? defaultLogger;
     this.tracer = options.tracer ?? trace.getTracer('@orderflow/messaging');
     this.metrics = relayMetrics(options.registry ?? new Registry(), options.db, options.service);
-  }
-
-  /** True while this process holds the lock and publishes. */
-  get isLeader(): boolean {
-    return this.leading;
-  }
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  /** Finishes the batch in flight, disconnects and releases the lock. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
-    await this.producer?.disconnect().catch(() => undefined);
-    this.producer = undefined;
-  }
-
-  private notify = () => {
-    this.pending = true;
-    this.wake();
-  };
-
-  private async run(): Promise<void> {
-    const { lockRetryMs = 1_000 } = this.options;
-    while (this.running) {
-      let session: LeaderSession | undefined;
-      try {
-        session = await LeaderSession.open(this.options.connection, this.notify);
-        while (
-          this.running &&
-          !session.isLost &&
-          !(await session.tryLock('orderflow.outbox-relay', this.options.service))
-        ) {
-          await this.idle(lockRetryMs);
-        }
-        if (this.running && !session.isLost) await this.lead(session);
-      } catch (error) {
-        this.logger.error('outbox relay: session failed', { error });
-      } finally {
-        this.setLeading(false);
-        await session?.close();
-      }
-      if (this.running) await this.idle(lockRetryMs);
-    }
-  }
-
-  private async lead(session: LeaderSession): Promise<void> {
-    await session.listen(OUTBOX_CHANNEL);
-    this.setLeading(true);
-    this.logger.info('outbox relay: leader', { service: this.options.service });
-    let failures = 0;
-    while (this.running && (await session.stillHeld())) {
-      try {
-        const published = await this.publishBatch();
-        failures = 0;
-        if (published === 0) await this.idle(this.options.pollIntervalMs ?? 500);
-      } catch (error) {
-        failures += 1;
+    this.loop = new LeaderLoop({
+      connection: options.connection,
+      lock: { role: 'orderflow.outbox-relay', name: options.service },
+      channel: OUTBOX_CHANNEL,
+      pollIntervalMs: options.pollIntervalMs ?? 500,
+      ...(options.lockRetryMs === undefined ? {} : { lockRetryMs: options.lockRetryMs }),
+      work: () => this.publishBatch(),
+      onPassFailed: async (error, failures) => {
         this.metrics.publishErrors.inc();
         this.logger.warn('outbox relay: publish failed; retrying', { error, failures });
         // A fresh producer next time: kafkajs' idempotent producer can be left with
         // sequence numbers the broker no longer accepts after a failed send.
         await this.producer?.disconnect().catch(() => undefined);
         this.producer = undefined;
-        await this.idle(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
-      }
-    }
+      },
+      onSessionFailed: (error) => this.logger.error('outbox relay: session failed', { error }),
+      onLeadership: (leading) => {
+        this.metrics.leader.set(leading ? 1 : 0);
+        if (leading) this.logger.info('outbox relay: leader', { service: options.service });
+      },
+    });
+  }
+
+  /** True while this process holds the lock and publishes. */
+  get isLeader(): boolean {
+    return this.loop.isLeader;
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  /** Finishes the batch in flight, disconnects and releases the lock. */
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await this.producer?.disconnect().catch(() => undefined);
+    this.producer = undefined;
   }
 
   /** Publishes one batch; returns how many rows it published. */
@@ -213,6 +174,9 @@ export class OutboxRelay {
     if (this.producer) return this.producer;
     const producer = this.options.kafka.producer({
       ...this.options.producer,
+      // The murmur2 partitioner of the Java client: the same key lands on the same
+      // partition whichever client produced it (and kafkajs stops warning about it).
+      createPartitioner: Partitioners.DefaultPartitioner,
       // Order per partition survives retries only with one request in flight.
       idempotent: true,
       maxInFlightRequests: 1,
@@ -221,23 +185,5 @@ export class OutboxRelay {
     await producer.connect();
     this.producer = producer;
     return producer;
-  }
-
-  private setLeading(leading: boolean): void {
-    this.leading = leading;
-    this.metrics.leader.set(leading ? 1 : 0);
-  }
-
-  /** Waits for a notification, a stop, or the timeout, whichever comes first. */
-  private async idle(ms: number): Promise<void> {
-    if (this.pending || !this.running) {
-      this.pending = false;
-      return;
-    }
-    const wakeUp = new AbortController();
-    this.wake = () => wakeUp.abort();
-    await sleep(ms, undefined, { signal: wakeUp.signal }).catch(() => undefined);
-    this.wake = () => undefined;
-    this.pending = false;
   }
 }

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { EventPublisher, Logger } from '@orderflow/platform';
@@ -7,7 +6,7 @@ import type { Counter, Registry } from 'prom-client';
 import { retryDelayMs } from '../domain/notification.js';
 import type { NotificationsDb } from '../infra/database.js';
 import type { MailTransport } from '../infra/mail-transport.js';
-import { LeaderSession, restoreTraceContext } from '@orderflow/messaging';
+import { LeaderLoop, restoreTraceContext } from '@orderflow/messaging';
 import { SENDER_CHANNEL } from '../infra/sender-channel.js';
 import { sendMetrics } from './sender-metrics.js';
 import type { PendingNotification } from './deliver-notification.js';
@@ -44,76 +43,43 @@ export interface NotificationSenderOptions {
  * NotificationSent is still published exactly once, with the row marked SENT.
  */
 export class NotificationSender {
+  /** False once stopping: the pass in flight ends after the e-mail it is sending. */
   private running = false;
-  private loop: Promise<void> | undefined;
-  private pending = false;
-  private wake: () => void = () => undefined;
+  private readonly loop: LeaderLoop;
   private readonly metrics: { sent: Counter<'kind'>; failures: Counter<'kind'> };
   private readonly tracer: Tracer;
 
   constructor(private readonly options: NotificationSenderOptions) {
     this.metrics = sendMetrics(options.registry);
     this.tracer = options.tracer ?? trace.getTracer('orderflow-notifications');
+    const { logger } = options;
+    this.loop = new LeaderLoop({
+      connection: options.connection,
+      lock: { role: 'orderflow.notification-sender', name: 'notifications' },
+      channel: SENDER_CHANNEL,
+      pollIntervalMs: options.pollMs,
+      ...(options.lockRetryMs === undefined ? {} : { lockRetryMs: options.lockRetryMs }),
+      work: () => this.sendDue(),
+      // The database, not SMTP (those failures are per row): back off and go on.
+      onPassFailed: (err, failures) =>
+        logger.warn({ err, failures }, 'notification sender: pass failed'),
+      onSessionFailed: (err) => logger.error({ err }, 'notification sender: session failed'),
+      onLeadership: (leading) => {
+        if (leading) logger.info('notification sender: leader');
+      },
+    });
   }
 
   start(): void {
-    if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Finishes the e-mail in flight, releases the lock and closes the transport. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake();
-    await this.loop;
+    await this.loop.stop();
     this.options.transport.close();
-  }
-
-  private notify = () => {
-    this.pending = true;
-    this.wake();
-  };
-
-  private async run(): Promise<void> {
-    const { lockRetryMs = 1_000, logger } = this.options;
-    while (this.running) {
-      let session: LeaderSession | undefined;
-      try {
-        session = await LeaderSession.open(this.options.connection, this.notify);
-        while (
-          this.running &&
-          !session.isLost &&
-          !(await session.tryLock('orderflow.notification-sender', 'notifications'))
-        ) {
-          await this.idle(lockRetryMs);
-        }
-        if (this.running && !session.isLost) await this.lead(session);
-      } catch (err) {
-        logger.error({ err }, 'notification sender: session failed');
-      } finally {
-        await session?.close();
-      }
-      if (this.running) await this.idle(lockRetryMs);
-    }
-  }
-
-  private async lead(session: LeaderSession): Promise<void> {
-    await session.listen(SENDER_CHANNEL);
-    this.options.logger.info('notification sender: leader');
-    let failures = 0;
-    while (this.running && (await session.stillHeld())) {
-      try {
-        const sent = await this.sendDue();
-        failures = 0;
-        if (sent === 0) await this.idle(this.options.pollMs);
-      } catch (err) {
-        // The database, not SMTP (those failures are per row): back off and go on.
-        failures += 1;
-        this.options.logger.warn({ err, failures }, 'notification sender: pass failed');
-        await this.idle(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
-      }
-    }
   }
 
   /** One pass over the due rows; returns how many it sent. */
@@ -167,18 +133,5 @@ export class NotificationSender {
     const marked = await markSent(db, publisher, row, clock(), trace.setSpan(parent, span));
     if (marked) this.metrics.sent.inc({ kind: row.kind });
     return marked;
-  }
-
-  /** Waits for a notification, a stop, or the timeout, whichever comes first. */
-  private async idle(ms: number): Promise<void> {
-    if (this.pending || !this.running) {
-      this.pending = false;
-      return;
-    }
-    const wakeUp = new AbortController();
-    this.wake = () => wakeUp.abort();
-    await sleep(ms, undefined, { signal: wakeUp.signal }).catch(() => undefined);
-    this.wake = () => undefined;
-    this.pending = false;
   }
 }
