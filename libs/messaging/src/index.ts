@@ -38,7 +38,11 @@ export type { RetryPolicy } from './consumer/backoff.js';
 export { backoffDelay, defaultRetryPolicy } from './consumer/backoff.js';
 export { defaultDeadLetterTopic } from './consumer/dead-letter.js';
 export type { HandlerContext, InboundMessage } from './consumer/inbound-message.js';
-export type { MessageConsumerOptions, MessageHandler } from './consumer/message-consumer.js';
+export type {
+  AfterCommit,
+  MessageConsumerOptions,
+  MessageHandler,
+} from './consumer/message-consumer.js';
 export { MessageConsumer } from './consumer/message-consumer.js';
 
 export type { DeadLetter } from './dlq/dead-letters.js';

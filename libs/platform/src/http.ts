@@ -2,7 +2,10 @@ import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { ErrorRequestHandler, Express, RequestHandler, Response, Router } from 'express';
+import { MetricNames } from '@orderflow/telemetry';
 import type { Registry } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
+import { currentLogContext, withLogContext } from './log-context.js';
 import type { Logger } from './logger.js';
 import { HttpProblem } from './problem.js';
 
@@ -29,6 +32,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.use(express.json({ limit: options.bodyLimit ?? '64kb', strict: true }));
   app.use(correlation);
+  app.use(observe(options.logger, options.metrics));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -71,8 +75,77 @@ const correlation: RequestHandler = (req, res, next) => {
     const flags = span.traceFlags.toString(16).padStart(2, '0');
     res.setHeader('traceresponse', `00-${span.traceId}-${span.spanId}-${flags}`);
   }
-  next();
+  // Every log line written while handling this request carries the correlation id.
+  withLogContext({ correlationId: id }, next);
 };
+
+/**
+ * RED metrics per route template (not per URL: ids would explode the series) and one
+ * access log line per request. Probes and scrapes are left out of both.
+ */
+function observe(logger: Logger, registry: Registry): RequestHandler {
+  const requests = registeredCounter(
+    registry,
+    MetricNames.httpRequests,
+    'HTTP requests by route and status class',
+    ['method', 'route', 'status_class'],
+  );
+  const duration = registeredHistogram(
+    registry,
+    MetricNames.httpDuration,
+    'HTTP request duration',
+    ['method', 'route'],
+  );
+  return (req, res, next) => {
+    if (/^\/(healthz|readyz|metrics)$/.test(req.path)) return next();
+    const started = process.hrtime.bigint();
+    const context = currentLogContext();
+    res.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = req.route
+        ? `${req.baseUrl}${String((req.route as { path: string }).path)}`
+        : 'unmatched';
+      requests.inc({
+        method: req.method,
+        route,
+        status_class: `${Math.floor(res.statusCode / 100)}xx`,
+      });
+      duration.observe({ method: req.method, route }, seconds);
+      withLogContext(context, () =>
+        logger.info(
+          {
+            method: req.method,
+            route,
+            status: res.statusCode,
+            duration_ms: Math.round(seconds * 1000),
+          },
+          'request',
+        ),
+      );
+    });
+    next();
+  };
+}
+
+function registeredCounter(registry: Registry, name: string, help: string, labelNames: string[]) {
+  return (
+    (registry.getSingleMetric(name) as Counter | undefined) ??
+    new Counter({ name, help, labelNames, registers: [registry] })
+  );
+}
+
+function registeredHistogram(registry: Registry, name: string, help: string, labelNames: string[]) {
+  return (
+    (registry.getSingleMetric(name) as Histogram | undefined) ??
+    new Histogram({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    })
+  );
+}
 
 /** The correlation id of the request being handled (set by the HTTP shell). */
 export function correlationIdOf(res: Response): string {

@@ -12,3 +12,5 @@ export { baseConfigSchema, runService } from './service.js';
 export type { BaseConfig, ServiceContext, ServiceParts } from './service.js';
 export * from './integration/index.js';
 export { validate } from './validation.js';
+export { currentLogContext, setLogOrderId, withLogContext } from './log-context.js';
+export type { LogContext } from './log-context.js';

@@ -1,11 +1,16 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { LogFields } from '@orderflow/telemetry';
 import pino from 'pino';
 import type { Logger } from 'pino';
+import { currentLogContext } from './log-context.js';
 
 export type { Logger };
 
 /**
- * Structured JSON logs on stdout, one object per line, with the service name on
- * every line. Secrets that might appear in logged objects are redacted.
+ * Structured JSON logs on stdout, one object per line, with the service name and —
+ * whenever there is one — the trace id, span id, correlation id and order id, so the
+ * lines of all services about one order can be joined, and opened in Jaeger.
+ * Secrets that might appear in logged objects are redacted.
  */
 export function createLogger(options: { service: string; level: string }): Logger {
   return pino({
@@ -14,5 +19,17 @@ export function createLogger(options: { service: string; level: string }): Logge
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: ['password', '*.password', 'headers.authorization', 'connectionString'],
+    mixin() {
+      const fields: Record<string, string> = {};
+      const span = trace.getActiveSpan()?.spanContext();
+      if (span && isSpanContextValid(span)) {
+        fields[LogFields.traceId] = span.traceId;
+        fields[LogFields.spanId] = span.spanId;
+      }
+      const { correlationId, orderId } = currentLogContext();
+      if (correlationId) fields[LogFields.correlationId] = correlationId;
+      if (orderId) fields[LogFields.orderId] = orderId;
+      return fields;
+    },
   });
 }

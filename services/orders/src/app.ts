@@ -5,6 +5,7 @@ import type { OrdersConfig } from './config.js';
 import { lockKeysFor } from './features/order-commands.js';
 import { recordSagaFacts } from './features/record-saga-facts.js';
 import { SagaDeadline } from './features/saga-deadline.js';
+import { sagaMetrics } from './features/saga-metrics.js';
 import { ordersRoutes } from './http/routes.js';
 import type { OrdersDb } from './infra/database.js';
 import { ordersMigrations } from './infra/migrations.js';
@@ -22,14 +23,15 @@ export async function startOrders(
   await migrateToLatest(context.db, ordersMigrations);
   const db = context.db as unknown as OrdersDb;
   const messaging = await createMessaging('orders', ['payments', 'shipping'], config, context);
-  const running = await messaging.start(recordSagaFacts(messaging.publisher), lockKeysFor);
-  const deadline = new SagaDeadline(db, messaging.publisher, context.logger, {
+  const observe = sagaMetrics(context.metrics);
+  const running = await messaging.start(recordSagaFacts(messaging.publisher, observe), lockKeysFor);
+  const deadline = new SagaDeadline(db, messaging.publisher, context.logger, observe, {
     deadlineMs: config.SAGA_DEADLINE_MS,
     scanEveryMs: config.SAGA_DEADLINE_SCAN_MS,
   });
   deadline.start();
   return {
-    routes: ordersRoutes({ db, publisher: messaging.publisher, version }),
+    routes: ordersRoutes({ db, publisher: messaging.publisher, observe, version }),
     readiness: running.readiness,
     closers: [...running.closers, { name: 'saga deadline', close: () => deadline.stop() }],
   };

@@ -254,6 +254,28 @@ describe('orders service', () => {
     );
   });
 
+  it('records saga outcomes, their reasons and durations in its Prometheus metrics', async () => {
+    const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
+    const value = (series: RegExp) => Number(series.exec(metrics)?.[1] ?? 'NaN');
+    // Earlier tests confirmed one order and cancelled others for these reasons.
+    expect(value(/^saga_outcomes_total\{outcome="CONFIRMED",reason="none"\} (\d+)$/m)).toBe(1);
+    expect(
+      value(/^saga_outcomes_total\{outcome="CANCELLED",reason="PAYMENT_DECLINED"\} (\d+)$/m),
+    ).toBe(1);
+    expect(
+      value(/^saga_outcomes_total\{outcome="CANCELLED",reason="CUSTOMER_REQUEST"\} (\d+)$/m),
+    ).toBe(1);
+    expect(value(/^saga_duration_seconds_count\{outcome="CONFIRMED"\} (\d+)$/m)).toBe(1);
+    expect(value(/^saga_duration_seconds_sum\{outcome="CONFIRMED"\} ([\d.e-]+)$/m)).toBeGreaterThan(
+      0,
+    );
+    expect(
+      value(
+        /^http_server_requests_total\{method="POST",route="\/orders",status_class="2xx"\} (\d+)$/m,
+      ),
+    ).toBeGreaterThanOrEqual(5);
+  });
+
   it('serves its OpenAPI 3.1 document', async () => {
     const { status, body } = await get('/openapi.json');
     expect(status).toBe(200);

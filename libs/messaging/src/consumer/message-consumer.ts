@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context, Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { MetricNames, SpanAttributes } from '@orderflow/telemetry';
 import type { Consumer, ConsumerConfig, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { NonRetriableError, isRetriable } from '../errors.js';
 import { recordInInbox } from '../inbox/inbox.js';
 import { lockKeys } from '../lock-key.js';
-import { counter } from '../metrics.js';
+import { counter, histogram } from '../metrics.js';
 import { restoreTraceContext } from '../tracing.js';
 import type { Executor, Logger } from '../types.js';
 import { defaultLogger } from '../types.js';
@@ -17,12 +18,18 @@ import { deadLetterMessage, defaultDeadLetterTopic } from './dead-letter.js';
 import type { HandlerContext, InboundMessage } from './inbound-message.js';
 import { toInboundMessage } from './inbound-message.js';
 
-/** Runs inside the transaction that also records the message in the inbox. */
+/**
+ * Runs inside the transaction that also records the message in the inbox. It may
+ * return a callback to run once that transaction has committed (metrics of what the
+ * handler did, say), so nothing is counted for work that rolled back.
+ */
 export type MessageHandler = (
   trx: Executor,
   message: InboundMessage,
   ctx: HandlerContext,
-) => Promise<void>;
+) => Promise<void | AfterCommit>;
+
+export type AfterCommit = () => void;
 
 export interface MessageConsumerOptions {
   kafka: Kafka;
@@ -62,6 +69,7 @@ export class MessageConsumer {
   private readonly tracer: Tracer;
   private readonly outcomes;
   private readonly retries;
+  private readonly handlerDuration;
   private joined = false;
 
   constructor(private readonly options: MessageConsumerOptions) {
@@ -77,14 +85,20 @@ export class MessageConsumer {
     this.consumer.on(this.consumer.events.CRASH, () => (this.joined = false));
     const registry = options.registry ?? new Registry();
     this.outcomes = counter(registry, {
-      name: 'consumer_messages_total',
+      name: MetricNames.consumerMessages,
       help: 'Consumed records by outcome',
       labelNames: ['group', 'topic', 'outcome'],
     });
     this.retries = counter(registry, {
-      name: 'consumer_retries_total',
+      name: MetricNames.consumerRetries,
       help: 'Handler attempts that failed with a retriable error and were retried',
       labelNames: ['group', 'topic'],
+    });
+    this.handlerDuration = histogram(registry, {
+      name: MetricNames.consumerHandlerDuration,
+      help: 'One handler attempt: lock, inbox, handler and commit',
+      labelNames: ['group', 'topic'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     });
   }
 
@@ -144,11 +158,13 @@ export class MessageConsumer {
       {
         kind: SpanKind.CONSUMER,
         attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': topic,
-          'messaging.consumer.group.name': this.options.groupId,
-          'messaging.message.id': inbound.id ?? '',
+          [SpanAttributes.messagingSystem]: 'kafka',
+          [SpanAttributes.messagingOperationType]: 'process',
+          [SpanAttributes.messagingDestination]: topic,
+          [SpanAttributes.messagingConsumerGroup]: this.options.groupId,
+          [SpanAttributes.messagingMessageId]: inbound.id ?? '',
+          // Records are keyed by order id: the span belongs to that order's saga.
+          ...(inbound.key === null ? {} : { [SpanAttributes.orderId]: inbound.key }),
         },
       },
       parent,
@@ -156,7 +172,7 @@ export class MessageConsumer {
     const ctx = trace.setSpan(parent, span);
     try {
       const outcome = await context.with(ctx, () => this.process(inbound, heartbeat, ctx));
-      span.setAttribute('orderflow.outcome', outcome);
+      span.setAttribute(SpanAttributes.outcome, outcome);
       this.outcomes.inc({ group: this.options.groupId, topic, outcome });
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
@@ -177,15 +193,27 @@ export class MessageConsumer {
     const inboxName = this.options.inboxName ?? this.options.groupId;
     const keys = this.options.lockKeys?.(message) ?? (message.key === null ? [] : [message.key]);
     for (let attempt = 1; ; attempt++) {
+      const timer = this.handlerDuration.startTimer({
+        group: this.options.groupId,
+        topic: message.topic,
+      });
       try {
-        return await this.options.db.transaction().execute(async (trx) => {
+        const result = await this.options.db.transaction().execute(async (trx) => {
           // First, before any write: see lockKeys for why the order matters.
           if (keys.length > 0) await lockKeys(trx, keys);
-          if (!(await recordInInbox(trx, inboxName, id))) return 'duplicate';
-          await this.options.handler(trx, message, { attempt, heartbeat, traceContext });
-          return 'handled';
+          if (!(await recordInInbox(trx, inboxName, id))) return { outcome: 'duplicate' as const };
+          const afterCommit = await this.options.handler(trx, message, {
+            attempt,
+            heartbeat,
+            traceContext,
+          });
+          return { outcome: 'handled' as const, afterCommit };
         });
+        timer();
+        if (result.outcome === 'handled') result.afterCommit?.();
+        return result.outcome;
       } catch (error) {
+        timer();
         if (!isRetriable(error) || attempt >= this.policy.maxAttempts) {
           return this.deadLetter(message, error, attempt);
         }

@@ -1,3 +1,4 @@
+import { MetricNames } from '@orderflow/telemetry';
 import { sql } from 'kysely';
 import type { Registry } from 'prom-client';
 import { counter, gauge, histogram } from '../metrics.js';
@@ -19,7 +20,7 @@ export function relayMetrics(registry: Registry, db: Executor, service: string) 
     }
   };
   gauge(registry, {
-    name: 'outbox_backlog_messages',
+    name: MetricNames.outboxBacklog,
     help: 'Outbox rows not yet published',
     labelNames: ['service'],
     async collect() {
@@ -33,7 +34,7 @@ export function relayMetrics(registry: Registry, db: Executor, service: string) 
     },
   });
   gauge(registry, {
-    name: 'outbox_oldest_message_age_seconds',
+    name: MetricNames.outboxOldestAge,
     help: 'Age of the oldest unpublished outbox row (0 when empty)',
     labelNames: ['service'],
     async collect() {
@@ -50,7 +51,7 @@ export function relayMetrics(registry: Registry, db: Executor, service: string) 
     },
   });
   gauge(registry, {
-    name: 'postgres_oldest_transaction_age_seconds',
+    name: MetricNames.postgresOldestTransactionAge,
     help: 'Age of the oldest transaction holding an xid in the cluster; it stalls the outbox relay',
     labelNames: ['service'],
     async collect() {
@@ -67,22 +68,22 @@ export function relayMetrics(registry: Registry, db: Executor, service: string) 
   });
   return {
     leader: gauge(registry, {
-      name: 'outbox_relay_leader',
+      name: MetricNames.outboxLeader,
       help: '1 while this process holds the relay lock and publishes',
       labelNames: ['service'],
     }).labels(labels),
     published: counter(registry, {
-      name: 'outbox_published_messages_total',
+      name: MetricNames.outboxPublished,
       help: 'Outbox rows published to Kafka (a row re-sent after a crash counts again)',
       labelNames: ['service'],
     }).labels(labels),
     publishErrors: counter(registry, {
-      name: 'outbox_publish_errors_total',
+      name: MetricNames.outboxPublishErrors,
       help: 'Failed batch publications (retried)',
       labelNames: ['service'],
     }).labels(labels),
     publishLatency: histogram(registry, {
-      name: 'outbox_publish_latency_seconds',
+      name: MetricNames.outboxPublishLatency,
       help: 'From the writing transaction start to the acknowledged publication',
       labelNames: ['service'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],

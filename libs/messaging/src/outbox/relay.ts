@@ -2,6 +2,7 @@ import type { Span, Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Kafka, Message, Producer, ProducerConfig } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
+import { SpanAttributes } from '@orderflow/telemetry';
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
@@ -125,10 +126,11 @@ export class OutboxRelay {
         {
           kind: SpanKind.PRODUCER,
           attributes: {
-            'messaging.system': 'kafka',
-            'messaging.operation.type': 'publish',
-            'messaging.destination.name': row.topic,
-            'messaging.message.id': row.headers[Headers.id] ?? '',
+            [SpanAttributes.messagingSystem]: 'kafka',
+            [SpanAttributes.messagingOperationType]: 'publish',
+            [SpanAttributes.messagingDestination]: row.topic,
+            [SpanAttributes.messagingMessageId]: row.headers[Headers.id] ?? '',
+            ...(row.key === null ? {} : { [SpanAttributes.orderId]: row.key }),
           },
         },
         parent,

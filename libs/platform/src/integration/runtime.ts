@@ -1,11 +1,12 @@
 import { trace } from '@opentelemetry/api';
 import type { Service, TopicMap } from '@orderflow/events';
 import { EventSerde, Topics } from '@orderflow/events';
-import type { Executor, InboundMessage } from '@orderflow/messaging';
+import type { AfterCommit, Executor, InboundMessage } from '@orderflow/messaging';
 import { MessageConsumer, OutboxRelay, defaultDeadLetterTopic } from '@orderflow/messaging';
 import type { Kafka } from 'kafkajs';
 import { z } from 'zod';
 import { env } from '../config.js';
+import { withLogContext } from '../log-context.js';
 import type { ServiceContext, ServiceParts } from '../service.js';
 import type { DecodedMessage } from './consume.js';
 import { decodeMessage } from './consume.js';
@@ -35,11 +36,12 @@ export function prefixedTopics(prefix: string): TopicMap {
   ) as TopicMap;
 }
 
+/** A service's reaction to one event, in the consumer's transaction (see MessageHandler). */
 export type EventHandler = (
   trx: Executor,
   message: DecodedMessage,
   raw: InboundMessage,
-) => Promise<void>;
+) => Promise<void | AfterCommit>;
 
 export interface Messaging {
   kafka: Kafka;
@@ -112,7 +114,23 @@ export async function createMessaging(
         logger: log,
         fromBeginning: true,
         lockKeys: (message) => (message.key === null ? [] : lockKeysFor(message.key)),
-        handler: async (trx, message) => handler(trx, await decodeMessage(serde, message), message),
+        handler: async (trx, message) => {
+          const decoded = await decodeMessage(serde, message);
+          const { correlationId } = decoded.causation;
+          const orderId = decoded.event.data.orderId;
+          return withLogContext({ correlationId, orderId }, async () => {
+            const afterCommit = await handler(trx, decoded, message);
+            return () => {
+              withLogContext({ correlationId, orderId }, () =>
+                logger.info(
+                  { event: decoded.event.type, eventId: decoded.headers.id },
+                  'event handled',
+                ),
+              );
+              afterCommit?.();
+            };
+          });
+        },
       });
       await consumer.start();
       return {

@@ -83,6 +83,7 @@ export type OrderStatus = 'NEW' | 'PENDING' | 'CONFIRMED' | 'CANCELLED';
 export interface OrderState {
   status: OrderStatus;
   orderId?: string;
+  placedAt?: Timestamp;
   paymentId?: string;
   shipmentId?: string;
 }
@@ -168,7 +169,7 @@ export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
 export function evolve(state: OrderState, event: OrderEvent): OrderState {
   switch (event.type) {
     case 'OrderPlaced':
-      return { status: 'PENDING', orderId: event.data.orderId };
+      return { status: 'PENDING', orderId: event.data.orderId, placedAt: event.data.placedAt };
     case 'PaymentAuthorized':
       return { ...state, paymentId: event.data.paymentId };
     case 'ShipmentScheduled':

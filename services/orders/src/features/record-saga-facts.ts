@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { OrderCommand } from '../domain/order.js';
 import type { OrdersDatabase } from '../infra/database.js';
 import { executeOrderCommand } from './order-commands.js';
+import type { ObserveSaga } from './saga-metrics.js';
 
 /**
  * What orders does with the other services' events: every one goes into the order's
@@ -13,6 +14,7 @@ import { executeOrderCommand } from './order-commands.js';
  */
 export function recordSagaFacts(
   publisher: EventPublisher,
+  observe: ObserveSaga,
   clock: () => Date = () => new Date(),
 ): EventHandler {
   return async (trx: Executor, message: DecodedMessage) => {
@@ -30,7 +32,8 @@ export function recordSagaFacts(
       .onConflict((oc) => oc.columns(['order_id', 'event_id']).doNothing())
       .execute();
     const command = commandFor(event, clock());
-    if (command) await executeOrderCommand(trx, publisher, orderId, command, causation);
+    if (!command) return undefined;
+    return observe(await executeOrderCommand(trx, publisher, orderId, command, causation));
   };
 }
 

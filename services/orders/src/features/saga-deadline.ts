@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventPublisher, Logger } from '@orderflow/platform';
 import type { OrdersDb } from '../infra/database.js';
 import { executeOrderCommand } from './order-commands.js';
+import type { ObserveSaga } from './saga-metrics.js';
 
 /**
  * Cancels orders that stayed PENDING past the saga deadline (reason TIMEOUT): a lost
@@ -18,6 +19,7 @@ export class SagaDeadline {
     private readonly db: OrdersDb,
     private readonly publisher: EventPublisher,
     private readonly logger: Logger,
+    private readonly observe: ObserveSaga,
     private readonly options: { deadlineMs: number; scanEveryMs: number; batchSize?: number },
   ) {}
 
@@ -53,6 +55,7 @@ export class SagaDeadline {
             { correlationId: order.correlation_id, causationId: `deadline:${order.order_id}` },
           ),
         );
+      this.observe(result)();
       cancelled += result.events.length > 0 ? 1 : 0;
     }
     return cancelled;

@@ -1,8 +1,9 @@
 import type { EventPublisher } from '@orderflow/platform';
-import { correlationIdOf, HttpProblem, validate } from '@orderflow/platform';
+import { correlationIdOf, HttpProblem, setLogOrderId, validate } from '@orderflow/platform';
 import { Router } from 'express';
 import { InvalidOrderError, OrderConflictError } from '../domain/order.js';
 import { executeOrderCommand } from '../features/order-commands.js';
+import type { ObserveSaga } from '../features/saga-metrics.js';
 import { placeOrder } from '../features/place-order.js';
 import { findOrder, listOrders, sagaHistory } from '../features/read-orders.js';
 import type { OrdersDb } from '../infra/database.js';
@@ -12,6 +13,7 @@ import { idempotencyKey, listOrdersQuery, orderIdParam, placeOrderRequest } from
 export interface OrdersApi {
   db: OrdersDb;
   publisher: EventPublisher;
+  observe: ObserveSaga;
   version: string;
   clock?: () => Date;
 }
@@ -20,6 +22,7 @@ export interface OrdersApi {
 export function ordersRoutes({
   db,
   publisher,
+  observe,
   version,
   clock = () => new Date(),
 }: OrdersApi): Router {
@@ -42,6 +45,7 @@ export function ordersRoutes({
         now: clock(),
       }),
     );
+    setLogOrderId(outcome.orderId);
     const order = await findOrder(db, outcome.orderId);
     res
       .status(outcome.replayed ? 200 : 201)
@@ -64,7 +68,7 @@ export function ordersRoutes({
     const orderId = validate(orderIdParam, req.params['orderId'], 'order id');
     const existing = await findOrder(db, orderId);
     if (!existing) throw HttpProblem.notFound(`order ${orderId} does not exist`);
-    await domainErrors(() =>
+    const result = await domainErrors(() =>
       db
         .transaction()
         .execute((trx) =>
@@ -77,6 +81,7 @@ export function ordersRoutes({
           ),
         ),
     );
+    observe(result)();
     res.json(await findOrder(db, orderId));
   });
 
