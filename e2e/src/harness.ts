@@ -54,7 +54,7 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
     KAFKA_TOPIC_PREFIX: prefix,
     OUTBOX_POLL_INTERVAL_MS: '200',
     LOG_LEVEL: 'info',
-    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    OTEL_EXPORTER_OTLP_ENDPOINT: stack.endpoints.otlpHttpUrl,
   };
   const own: Record<ServiceName, Record<string, string>> = {
     orders: { SAGA_DEADLINE_MS: String(options.sagaDeadlineMs), SAGA_DEADLINE_SCAN_MS: '250' },
@@ -75,6 +75,7 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
           ...process.env,
           ...common,
           ...own[s],
+          OTEL_SERVICE_NAME: s,
           HTTP_PORT: String(ports[s]),
           DATABASE_URL: db[s].url,
         },
