@@ -87,7 +87,7 @@ describe('tracing and log correlation across the saga', () => {
       byId.get(s.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? '');
     const roots = trace.spans.filter((s) => !parentOf(s));
     // One trace, one root: the POST /orders request.
-    expect(roots.map((s) => `${serviceOf(s)} ${s.operationName}`)).toEqual(['orders POST']);
+    expect(roots.map((s) => `${serviceOf(s)} ${s.operationName}`)).toEqual(['orders POST /orders']);
     expect(new Set(trace.spans.map(serviceOf))).toEqual(new Set(services));
 
     // Causal order: every consume span is the child of a publish span of the same topic
@@ -112,7 +112,7 @@ describe('tracing and log correlation across the saga', () => {
     );
     expect(refunds).toHaveLength(1);
     expect(chain(refunds[0])).toEqual([
-      'orders POST',
+      'orders POST /orders',
       `orders ${topic('orders')} publish`,
       `payments ${topic('orders')} process`,
       `payments ${topic('payments')} publish`,

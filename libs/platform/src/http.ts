@@ -100,11 +100,15 @@ function observe(logger: Logger, registry: Registry): RequestHandler {
     if (/^\/(healthz|readyz|metrics)$/.test(req.path)) return next();
     const started = process.hrtime.bigint();
     const context = currentLogContext();
+    const span = trace.getActiveSpan();
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = req.route
         ? `${req.baseUrl}${String((req.route as { path: string }).path)}`
         : 'unmatched';
+      // Name the server span after the route template, as the HTTP conventions ask.
+      span?.setAttribute('http.route', route);
+      span?.updateName(`${req.method} ${route}`);
       requests.inc({
         method: req.method,
         route,

@@ -4,6 +4,7 @@ import { EventSerde, Topics } from '@orderflow/events';
 import type { AfterCommit, Executor, InboundMessage } from '@orderflow/messaging';
 import { MessageConsumer, OutboxRelay, defaultDeadLetterTopic } from '@orderflow/messaging';
 import type { Kafka } from 'kafkajs';
+import { SpanAttributes } from '@orderflow/telemetry';
 import { z } from 'zod';
 import { env } from '../config.js';
 import { withLogContext } from '../log-context.js';
@@ -118,6 +119,10 @@ export async function createMessaging(
           const decoded = await decodeMessage(serde, message);
           const { correlationId } = decoded.causation;
           const orderId = decoded.event.data.orderId;
+          // Which step of the saga this consumer span is: the service reacting to the event.
+          trace
+            .getActiveSpan()
+            ?.setAttribute(SpanAttributes.sagaStep, `${service} on ${decoded.event.type}`);
           return withLogContext({ correlationId, orderId }, async () => {
             const afterCommit = await handler(trx, decoded, message);
             return () => {
