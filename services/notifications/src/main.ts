@@ -6,4 +6,4 @@ import { loadConfig } from './config.js';
 
 // Composition root: configuration is parsed once here and everything is passed down.
 const config = loadConfig();
-await runService('notifications', config, (context) => startNotifications(config, context));
+void runService('notifications', config, (context) => startNotifications(config, context));

@@ -6,6 +6,6 @@ import { loadConfig } from './config.js';
 
 // Composition root: configuration is parsed once here and everything is passed down.
 const config = loadConfig();
-await runService('orders', config, (context) =>
+void runService('orders', config, (context) =>
   startOrders(config, context, process.env['npm_package_version']),
 );

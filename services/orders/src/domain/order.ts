@@ -8,6 +8,8 @@
  * again: late facts about it are ignored here (the other services compensate their
  * own side when they see OrderCancelled).
  */
+import { assertNever } from '@orderflow/events';
+
 export interface Money {
   amountMinor: number;
   currency: string;
@@ -216,8 +218,4 @@ export function orderTotal(items: readonly OrderLine[]): Money {
   if (!Number.isSafeInteger(amountMinor))
     throw new InvalidOrderError('order total is too large', 'items');
   return { amountMinor, currency: first.unitPrice.currency };
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled: ${JSON.stringify(value)}`);
 }

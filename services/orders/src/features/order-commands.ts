@@ -1,3 +1,4 @@
+import { assertNever } from '@orderflow/events';
 import type { Executor, HandleCommandResult, RecordedEvent } from '@orderflow/messaging';
 import { handleCommand } from '@orderflow/messaging';
 import type { Causation, EventPublisher } from '@orderflow/platform';
@@ -75,9 +76,7 @@ function toIntegration(
     case 'PaymentAuthorized':
     case 'ShipmentScheduled':
       return [];
-    default: {
-      const unknown: never = event;
-      throw new Error(`no mapping for ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(event);
   }
 }

@@ -1,3 +1,4 @@
+import { assertNever } from '@orderflow/events';
 import type { IntegrationEvent } from '@orderflow/events';
 import type { Executor } from '@orderflow/messaging';
 import type { DecodedMessage, EventHandler, EventPublisher } from '@orderflow/platform';
@@ -58,9 +59,7 @@ export function commandFor(event: IntegrationEvent, now: Date): OrderCommand | u
     case 'OrderCancelled':
     case 'NotificationSent':
       return undefined;
-    default: {
-      const unknown: never = event;
-      throw new Error(`unhandled event ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(event);
   }
 }

@@ -1,3 +1,4 @@
+import { assertNever } from '@orderflow/events';
 import type { Executor, Projection, RecordedEvent } from '@orderflow/messaging';
 import type { OrderEvent } from '../domain/order.js';
 import type { Kysely, Updateable } from 'kysely';
@@ -55,10 +56,8 @@ export const ordersView: Projection = {
             ...touched,
           });
           break;
-        default: {
-          const unknown: never = event;
-          throw new Error(`orders_view cannot apply ${JSON.stringify(unknown)}`);
-        }
+        default:
+          assertNever(event);
       }
     }
   },

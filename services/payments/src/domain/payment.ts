@@ -11,6 +11,8 @@
  * an authorized payment refunds it; for a payment not yet authorized it leaves a
  * marker, so that an authorization arriving late is never acted on.
  */
+import { assertNever } from '@orderflow/events';
+
 export interface Money {
   amountMinor: number;
   currency: string;
@@ -168,8 +170,4 @@ function declineReason(amount: Money, balance: Money | undefined): DeclineReason
   if (balance.currency !== amount.currency) return 'CURRENCY_MISMATCH';
   if (balance.amountMinor < amount.amountMinor) return 'INSUFFICIENT_FUNDS';
   return undefined;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled: ${JSON.stringify(value)}`);
 }

@@ -1,3 +1,4 @@
+import { assertNever } from '@orderflow/events';
 import type { IntegrationEvent } from '@orderflow/events';
 import type { Executor, RecordedEvent } from '@orderflow/messaging';
 import { handleCommand } from '@orderflow/messaging';
@@ -96,10 +97,8 @@ async function commandFor(
     case 'PaymentRefunded':
     case 'NotificationSent':
       return undefined;
-    default: {
-      const unknown: never = event;
-      throw new Error(`unhandled event ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(event);
   }
 }
 
@@ -151,9 +150,7 @@ function toIntegration(
     case 'PaymentVoided':
     case 'PaymentHeldForReview':
       return [];
-    default: {
-      const unknown: never = event;
-      throw new Error(`no mapping for ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(event);
   }
 }

@@ -1,3 +1,4 @@
+import { assertNever } from '@orderflow/events';
 import type { Executor, Projection, RecordedEvent } from '@orderflow/messaging';
 import type { Insertable, Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -86,10 +87,8 @@ export const ledger: Projection = {
           });
           break;
         }
-        default: {
-          const unknown: never = event;
-          throw new Error(`ledger cannot apply ${JSON.stringify(unknown)}`);
-        }
+        default:
+          assertNever(event);
       }
     }
   },

@@ -10,6 +10,8 @@
  * the shell applies ShipmentScheduled as a reservation and ShipmentCancelled as a
  * release, in the same transaction.
  */
+import { assertNever } from '@orderflow/events';
+
 export interface Line {
   sku: string;
   quantity: number;
@@ -157,7 +159,3 @@ export function evolve(state: ShipmentState, event: ShipmentEvent): ShipmentStat
 }
 
 export const shipmentDecider = { decide, evolve, initialState };
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled: ${JSON.stringify(value)}`);
-}

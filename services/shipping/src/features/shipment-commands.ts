@@ -1,3 +1,4 @@
+import { assertNever } from '@orderflow/events';
 import type { IntegrationEvent } from '@orderflow/events';
 import type { Executor } from '@orderflow/messaging';
 import { fold, handleCommand, lockKeys, readStream } from '@orderflow/messaging';
@@ -95,9 +96,7 @@ export function intentFor(event: IntegrationEvent): Intent | undefined {
     case 'ShipmentCancelled':
     case 'NotificationSent':
       return undefined;
-    default: {
-      const unknown: never = event;
-      throw new Error(`unhandled event ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(event);
   }
 }

@@ -1,3 +1,4 @@
+import { assertNever } from '@orderflow/events';
 import type { RecordedEvent } from '@orderflow/messaging';
 import type { Causation, EventPublisher } from '@orderflow/platform';
 import type { ShipmentEvent } from '../domain/shipment.js';
@@ -34,9 +35,7 @@ export function toIntegration(
     case 'PaymentNoted':
     case 'CancellationNoted':
       return [];
-    default: {
-      const unknown: never = event;
-      throw new Error(`no mapping for ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(event);
   }
 }

@@ -1,3 +1,4 @@
+import { assertNever } from '@orderflow/events';
 import type { Executor, Projection, RecordedEvent } from '@orderflow/messaging';
 import type { Kysely, Updateable } from 'kysely';
 import { sql } from 'kysely';
@@ -62,10 +63,8 @@ export const reservations: Projection = {
         case 'CancellationNoted':
           await upsert(db, orderId, { status: 'CANCELLED' }, at);
           break;
-        default: {
-          const unknown: never = event;
-          throw new Error(`reservations cannot apply ${JSON.stringify(unknown)}`);
-        }
+        default:
+          assertNever(event);
       }
     }
   },
