@@ -2,7 +2,12 @@ import { trace } from '@opentelemetry/api';
 import type { Service, TopicMap } from '@orderflow/events';
 import { EventSerde, Topics } from '@orderflow/events';
 import type { AfterCommit, Executor, InboundMessage } from '@orderflow/messaging';
-import { MessageConsumer, OutboxRelay, defaultDeadLetterTopic } from '@orderflow/messaging';
+import {
+  MessageConsumer,
+  OutboxRelay,
+  defaultDeadLetterTopic,
+  pruneInbox,
+} from '@orderflow/messaging';
 import type { Kafka } from 'kafkajs';
 import { SpanAttributes } from '@orderflow/telemetry';
 import { z } from 'zod';
@@ -22,6 +27,8 @@ export const messagingConfigSchema = z.object({
   KAFKA_ENSURE_TOPICS: z.stringbool().default(true),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(64).default(3),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+  /** Inbox entries older than this are pruned hourly; keep it far above any redelivery window. */
+  INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(14),
   /** Prefix for topic and consumer-group names: isolates environments sharing one cluster. */
   KAFKA_TOPIC_PREFIX: z
     .string()
@@ -138,11 +145,19 @@ export async function createMessaging(
         },
       });
       await consumer.start();
+      const pruning = setInterval(() => {
+        pruneInbox(db, config.INBOX_RETENTION_DAYS).then(
+          (pruned) => pruned > 0 && logger.info({ pruned }, 'inbox pruned'),
+          (err: unknown) => logger.warn({ err }, 'inbox pruning failed'),
+        );
+      }, 3_600_000);
+      pruning.unref();
       return {
         readiness: { kafka: () => Promise.resolve(consumer.isJoined) },
         // Closed in reverse: the consumer stops taking records before the relay stops.
         closers: [
           { name: 'outbox relay', close: () => relay.stop() },
+          { name: 'inbox pruning', close: () => Promise.resolve(clearInterval(pruning)) },
           { name: 'consumer', close: () => consumer.stop() },
         ],
       };

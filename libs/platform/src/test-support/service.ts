@@ -30,6 +30,7 @@ export function serviceTestConfig(database: TestDatabase<unknown>, topicPrefix: 
     KAFKA_TOPIC_PARTITIONS: 3,
     KAFKA_TOPIC_PREFIX: topicPrefix,
     OUTBOX_POLL_INTERVAL_MS: 200,
+    INBOX_RETENTION_DAYS: 14,
   };
 }
 
