@@ -60,13 +60,14 @@ describe('tracing and log correlation across the saga', () => {
     );
 
     const topic = (service: ServiceName) => `${saga.prefix}${service}.events`;
-    const trace = await eventually(
+    // Spans arrive in batches from four processes: check the whole trace until it is complete.
+    await eventually(
       async () => {
-        const found = await fetchTrace(traceId!);
-        const names = found.spans.map(
-          (s) => `${found.processes[s.processID]?.serviceName} ${s.operationName}`,
+        const trace = await fetchTrace(traceId!);
+        const names = trace.spans.map(
+          (s) => `${trace.processes[s.processID]?.serviceName} ${s.operationName}`,
         );
-        // The whole saga has arrived: the refund's effect reached orders, the e-mail went out.
+        // The whole saga is there: the refund's effect reached orders, the e-mail went out.
         expect(names).toEqual(
           expect.arrayContaining([
             `orders ${topic('shipping')} process`,
@@ -75,57 +76,59 @@ describe('tracing and log correlation across the saga', () => {
             `notifications ${topic('notifications')} publish`,
           ]),
         );
-        return found;
+        const byId = new Map(trace.spans.map((s) => [s.spanID, s]));
+        const serviceOf = (s: JaegerSpan) => trace.processes[s.processID]?.serviceName;
+        const parentOf = (s: JaegerSpan) =>
+          byId.get(s.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? '');
+        const roots = trace.spans.filter((s) => !parentOf(s));
+        // One trace, one root: the POST /orders request.
+        expect(roots.map((s) => `${serviceOf(s)} ${s.operationName}`)).toEqual([
+          'orders POST /orders',
+        ]);
+        expect(new Set(trace.spans.map(serviceOf))).toEqual(new Set(services));
+
+        // Causal order: every consume span is the child of a publish span of the same topic
+        // in another service, and starts after it.
+        const consumes = trace.spans.filter((s) => s.operationName.endsWith(' process'));
+        expect(consumes.length).toBeGreaterThanOrEqual(6);
+        for (const consume of consumes) {
+          const publish = parentOf(consume)!;
+          expect(publish.operationName).toBe(
+            consume.operationName.replace(/ process$/, ' publish'),
+          );
+          expect(serviceOf(publish)).not.toBe(serviceOf(consume));
+          expect(consume.startTime).toBeGreaterThanOrEqual(publish.startTime);
+        }
+        // The compensation path: shipping's ShipmentFailed (caused by payments' authorization,
+        // caused by orders' OrderPlaced) makes payments publish the refund.
+        const chain = (s: JaegerSpan | undefined): string[] =>
+          s ? [...chain(parentOf(s)), `${serviceOf(s)} ${s.operationName}`] : [];
+        const refunds = trace.spans.filter(
+          (s) =>
+            serviceOf(s) === 'payments' &&
+            s.operationName === `${topic('payments')} publish` &&
+            chain(s).includes(`payments ${topic('shipping')} process`),
+        );
+        expect(refunds).toHaveLength(1);
+        expect(chain(refunds[0])).toEqual([
+          'orders POST /orders',
+          `orders ${topic('orders')} publish`,
+          `payments ${topic('orders')} process`,
+          `payments ${topic('payments')} publish`,
+          `shipping ${topic('payments')} process`,
+          `shipping ${topic('shipping')} publish`,
+          `payments ${topic('shipping')} process`,
+          `payments ${topic('payments')} publish`,
+        ]);
+        // Spans about the order say which order.
+        const tagged = consumes.filter((s) =>
+          s.tags.some((t) => t.key === 'order.id' && t.value === orderId),
+        );
+        expect(tagged).toHaveLength(consumes.length);
       },
       30_000,
       500,
     );
-
-    const byId = new Map(trace.spans.map((s) => [s.spanID, s]));
-    const serviceOf = (s: JaegerSpan) => trace.processes[s.processID]?.serviceName;
-    const parentOf = (s: JaegerSpan) =>
-      byId.get(s.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? '');
-    const roots = trace.spans.filter((s) => !parentOf(s));
-    // One trace, one root: the POST /orders request.
-    expect(roots.map((s) => `${serviceOf(s)} ${s.operationName}`)).toEqual(['orders POST /orders']);
-    expect(new Set(trace.spans.map(serviceOf))).toEqual(new Set(services));
-
-    // Causal order: every consume span is the child of a publish span of the same topic
-    // in another service, and starts after it.
-    const consumes = trace.spans.filter((s) => s.operationName.endsWith(' process'));
-    expect(consumes.length).toBeGreaterThanOrEqual(6);
-    for (const consume of consumes) {
-      const publish = parentOf(consume)!;
-      expect(publish.operationName).toBe(consume.operationName.replace(/ process$/, ' publish'));
-      expect(serviceOf(publish)).not.toBe(serviceOf(consume));
-      expect(consume.startTime).toBeGreaterThanOrEqual(publish.startTime);
-    }
-    // The compensation path: shipping's ShipmentFailed (caused by payments' authorization,
-    // caused by orders' OrderPlaced) makes payments publish the refund.
-    const chain = (s: JaegerSpan | undefined): string[] =>
-      s ? [...chain(parentOf(s)), `${serviceOf(s)} ${s.operationName}`] : [];
-    const refunds = trace.spans.filter(
-      (s) =>
-        serviceOf(s) === 'payments' &&
-        s.operationName === `${topic('payments')} publish` &&
-        chain(s).includes(`payments ${topic('shipping')} process`),
-    );
-    expect(refunds).toHaveLength(1);
-    expect(chain(refunds[0])).toEqual([
-      'orders POST /orders',
-      `orders ${topic('orders')} publish`,
-      `payments ${topic('orders')} process`,
-      `payments ${topic('payments')} publish`,
-      `shipping ${topic('payments')} process`,
-      `shipping ${topic('shipping')} publish`,
-      `payments ${topic('shipping')} process`,
-      `payments ${topic('payments')} publish`,
-    ]);
-    // Spans about the order say which order.
-    const tagged = consumes.filter((s) =>
-      s.tags.some((t) => t.key === 'order.id' && t.value === orderId),
-    );
-    expect(tagged).toHaveLength(consumes.length);
 
     // Logs: every service wrote lines about this order, each with its correlation id,
     // the order id and the trace id.
