@@ -3,11 +3,11 @@ import type { Context, Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { MetricNames, SpanAttributes } from '@orderflow/telemetry';
 import type { Consumer, ConsumerConfig, EachMessagePayload, Kafka, Producer } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { NonRetriableError, isRetriable } from '../errors.js';
 import { recordInInbox } from '../inbox/inbox.js';
 import { lockKeys } from '../lock-key.js';
+import { connectOrderedProducer } from '../producer.js';
 import { counter, histogram } from '../metrics.js';
 import { restoreTraceContext } from '../tracing.js';
 import type { Executor, Logger } from '../types.js';
@@ -108,14 +108,7 @@ export class MessageConsumer {
   }
 
   async start(): Promise<void> {
-    const producer = this.options.kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
-    await producer.connect();
-    this.producer = producer;
+    this.producer = await connectOrderedProducer(this.options.kafka);
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: [...this.options.topics],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { DlqHeaders, headersToStrings } from '../headers.js';
 import { readToEnd } from './read-to-end.js';
+import { connectOrderedProducer } from '../producer.js';
 
 export interface DeadLetter {
   partition: number;
@@ -57,12 +58,7 @@ export async function inspectDeadLetters(kafka: Kafka, dlqTopic: string): Promis
  * it skip it through their inbox.
  */
 export async function redriveDeadLetters(kafka: Kafka, dlqTopic: string): Promise<number> {
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-  });
-  await producer.connect();
+  const producer = await connectOrderedProducer(kafka);
   let count = 0;
   try {
     await readToEnd(

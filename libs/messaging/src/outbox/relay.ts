@@ -1,7 +1,6 @@
 import type { Span, Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Kafka, Message, Producer, ProducerConfig } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
 import { SpanAttributes } from '@orderflow/telemetry';
 import { sql } from 'kysely';
 import type pg from 'pg';
@@ -10,6 +9,7 @@ import { Headers } from '../headers.js';
 import { captureTraceContext, restoreTraceContext } from '../tracing.js';
 import type { Executor, Logger } from '../types.js';
 import { defaultLogger, messagingDb } from '../types.js';
+import { connectOrderedProducer } from '../producer.js';
 import { OUTBOX_CHANNEL } from './enqueue.js';
 import { LeaderLoop } from './leader-loop.js';
 import type { RelayMetrics } from './relay-metrics.js';
@@ -174,18 +174,7 @@ export class OutboxRelay {
 
   private async connectedProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
-    const producer = this.options.kafka.producer({
-      ...this.options.producer,
-      // The murmur2 partitioner of the Java client: the same key lands on the same
-      // partition whichever client produced it (and kafkajs stops warning about it).
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // Order per partition survives retries only with one request in flight.
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
-    await producer.connect();
-    this.producer = producer;
-    return producer;
+    this.producer = await connectOrderedProducer(this.options.kafka, this.options.producer);
+    return this.producer;
   }
 }
