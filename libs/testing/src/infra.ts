@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ensureTopics } from '@orderflow/kafka-admin';
 import { Kafka, logLevel } from 'kafkajs';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -17,21 +18,8 @@ export function testKafka(clientId = uniqueName('test')): Kafka {
 }
 
 /** Creates topics and waits until they have leaders. */
-export async function createTopics(
-  kafka: Kafka,
-  topics: string[],
-  numPartitions = 3,
-): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
-      waitForLeaders: true,
-    });
-  } finally {
-    await admin.disconnect();
-  }
+export function createTopics(kafka: Kafka, topics: string[], numPartitions = 3): Promise<void> {
+  return ensureTopics(kafka, topics, numPartitions, 1);
 }
 
 export interface TestDatabase<DB> {

@@ -16,7 +16,8 @@ import { withLogContext } from '../log-context.js';
 import type { ServiceContext, ServiceParts } from '../service.js';
 import type { DecodedMessage } from './consume.js';
 import { decodeMessage } from './consume.js';
-import { createKafka, ensureTopics, messagingLogger } from './kafka.js';
+import { ensureTopics } from '@orderflow/kafka-admin';
+import { createKafka, messagingLogger } from './kafka.js';
 import { EventPublisher } from './publish.js';
 
 /** The variables every service that publishes and consumes events reads. */

@@ -1,0 +1,62 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin, Kafka } from 'kafkajs';
+
+/**
+ * Creates the topics a service needs if they do not exist, and waits until every
+ * partition has a leader. Brokers have topic auto-creation off, so a typo fails
+ * loudly instead of creating a topic. Services starting together race to create the
+ * same topics: whoever loses must still wait for the winner's leaders, or its
+ * consumer's first metadata request fails. kafkajs' own `waitForLeaders` gives up on
+ * a broker that does not know the topic yet (freshly started), hence the wait below.
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  numPartitions: number,
+  /** -1: the broker's default.replication.factor. */
+  replicationFactor = -1,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const toCreate = topics.filter((t) => !existing.has(t));
+    let creation: unknown;
+    if (toCreate.length > 0) {
+      await admin
+        .createTopics({
+          topics: toCreate.map((topic) => ({ topic, numPartitions, replicationFactor })),
+          waitForLeaders: false,
+        })
+        // Another service may have created them meanwhile: the wait below decides.
+        .catch((error: unknown) => (creation = error));
+    }
+    await waitForLeaders(admin, topics).catch((error: unknown) => {
+      throw creation ?? error;
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function waitForLeaders(
+  admin: Admin,
+  topics: readonly string[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (
+        metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      )
+        return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`topics without leaders after ${timeoutMs / 1000}s: ${topics.join(', ')}`);
+    await sleep(200);
+  }
+}
