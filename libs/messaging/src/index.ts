@@ -32,7 +32,7 @@ export { OutboxRelay } from './outbox/relay.js';
 export { LeaderLoop } from './outbox/leader-loop.js';
 export type { LeaderLoopOptions } from './outbox/leader-loop.js';
 
-export { pruneInbox, recordInInbox } from './inbox/inbox.js';
+export { pruneInbox, recordAllInInbox, recordInInbox } from './inbox/inbox.js';
 
 export type { RetryPolicy } from './consumer/backoff.js';
 export { backoffDelay, defaultRetryPolicy } from './consumer/backoff.js';
@@ -40,9 +40,13 @@ export { defaultDeadLetterTopic } from './consumer/dead-letter.js';
 export type { HandlerContext, InboundMessage } from './consumer/inbound-message.js';
 export type {
   AfterCommit,
+  BeforeBatch,
   MessageConsumerOptions,
   MessageHandler,
 } from './consumer/message-consumer.js';
+export type { Delivery } from './consumer/delivery.js';
+export type { FailureKind } from './consumer/failure-kind.js';
+export { failureKind } from './consumer/failure-kind.js';
 export { MessageConsumer } from './consumer/message-consumer.js';
 
 export type { DeadLetter } from './dlq/dead-letters.js';

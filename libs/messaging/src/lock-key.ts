@@ -2,8 +2,6 @@ import { sql } from 'kysely';
 import { KeyLockError } from './errors.js';
 import type { Executor } from './types.js';
 
-const LOCKED_KEYS_SETTING = 'orderflow.locked_keys';
-
 /**
  * Serialises the transactions that write events or outbox rows for the same keys
  * (order ids, stream ids), and makes their transaction ids (xid) rise in commit order
@@ -18,43 +16,42 @@ const LOCKED_KEYS_SETTING = 'orderflow.locked_keys';
  * An advisory lock assigns no xid: we take it while the transaction has none, and
  * only then force the xid, so a later holder of the key always has a later xid.
  *
- * The keys are remembered in a transaction-local setting, so `enqueue` and
- * `appendEvents` can refuse to write a key that this transaction did not lock.
+ * One round trip: `orderflow_lock_keys` (see migrations) refuses a transaction that
+ * already has an xid, takes the locks in hash order (two transactions locking
+ * overlapping sets never deadlock) and assigns the xid. The keys this transaction
+ * holds are remembered beside it in memory, so `enqueue` and `appendEvents` can
+ * refuse, without a query, to write a key that it did not lock.
  */
 export async function lockKeys(trx: Executor, keys: readonly string[]): Promise<void> {
   const unique = [...new Set(keys)];
   if (unique.length === 0) throw new KeyLockError('lockKeys needs at least one key');
-  const held = await heldKeys(trx);
+  const held = heldKeys.get(trx);
   // Locking a key this transaction already holds is a no-op, so that a command run
   // inside a consumer's transaction (which locked the record's keys first) composes.
-  const wanted = unique.filter((k) => !held.has(k));
+  const wanted = held ? unique.filter((k) => !held.has(k)) : unique;
   if (wanted.length === 0) return;
-  const { rows } = await sql<{
-    xid: string | null;
-  }>`select pg_current_xact_id_if_assigned()::text as xid`.execute(trx);
-  if (rows[0]?.xid != null) {
-    throw new KeyLockError(
-      `lockKeys(${wanted.join(', ')}) must run before the first write of the transaction ` +
-        '(it already has an xid), otherwise per-key order on Kafka can differ from commit order',
-    );
+  try {
+    await sql`select orderflow_lock_keys(${wanted}::text[])`.execute(trx);
+  } catch (error) {
+    if ((error as { code?: string }).code === LOCK_AFTER_WRITE) {
+      throw new KeyLockError(
+        `lockKeys(${wanted.join(', ')}) must run before the first write of the transaction ` +
+          '(it already has an xid), otherwise per-key order on Kafka can differ from commit order',
+      );
+    }
+    throw error;
   }
-  // Ordered by lock id, so that two transactions locking overlapping sets never deadlock.
-  await sql`
-    select pg_advisory_xact_lock(h)
-    from (select distinct hashtextextended(k, 0) as h from unnest(${wanted}::text[]) as k) ids
-    order by h`.execute(trx);
-  await sql`
-    select set_config(${LOCKED_KEYS_SETTING}, ${JSON.stringify([...held, ...wanted])}, true),
-           pg_current_xact_id()`.execute(trx);
+  heldKeys.set(trx, new Set([...(held ?? []), ...wanted]));
 }
 
-async function heldKeys(trx: Executor): Promise<Set<string>> {
-  const { rows } = await sql<{
-    held: string | null;
-  }>`select current_setting(${LOCKED_KEYS_SETTING}, true) as held`.execute(trx);
-  const raw = rows[0]?.held;
-  return new Set<string>(raw ? (JSON.parse(raw) as string[]) : []);
-}
+/** The SQLSTATE `orderflow_lock_keys` raises when the transaction already wrote. */
+export const LOCK_AFTER_WRITE = 'OF001';
+
+/**
+ * Keys locked per transaction object. A Kysely transaction is one object for its whole
+ * life and is dropped after commit or rollback, so the entry goes with it.
+ */
+const heldKeys = new WeakMap<Executor, Set<string>>();
 
 /** `lockKeys` for a single key. */
 export function lockKey(trx: Executor, key: string): Promise<void> {
@@ -62,11 +59,9 @@ export function lockKey(trx: Executor, key: string): Promise<void> {
 }
 
 /** Throws unless every key was locked by `lockKeys` in this transaction. */
-export async function assertKeysLocked(trx: Executor, keys: Iterable<string>): Promise<void> {
-  const wanted = [...new Set(keys)];
-  if (wanted.length === 0) return;
-  const held = await heldKeys(trx);
-  const missing = wanted.filter((k) => !held.has(k));
+export function assertKeysLocked(trx: Executor, keys: Iterable<string>): void {
+  const held = heldKeys.get(trx);
+  const missing = [...new Set(keys)].filter((k) => !held?.has(k));
   if (missing.length > 0) {
     throw new KeyLockError(
       `key(s) ${missing.join(', ')} written without lockKeys(trx, …) at the start of the transaction`,

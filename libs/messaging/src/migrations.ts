@@ -61,9 +61,40 @@ const tables: Migration = {
   },
 };
 
+/**
+ * `lockKeys` in one round trip (see lock-key.ts for why the order of these steps
+ * matters), and outbox rows stamped when they are written rather than when their
+ * transaction began, so the relay's pickup latency is measured from the write.
+ */
+const lockKeysFunction: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      create or replace function orderflow_lock_keys(keys text[]) returns void
+      language plpgsql as $$
+      declare
+        h bigint;
+      begin
+        if pg_current_xact_id_if_assigned() is not null then
+          raise exception 'orderflow_lock_keys must run before the first write of the transaction'
+            using errcode = 'OF001';
+        end if;
+        for h in select distinct hashtextextended(k, 0) from unnest(keys) as k order by 1 loop
+          perform pg_advisory_xact_lock(h);
+        end loop;
+        perform pg_current_xact_id();
+      end
+      $$`.execute(db);
+    await sql`alter table outbox alter column created_at set default clock_timestamp()`.execute(db);
+  },
+  async down(db: Kysely<unknown>) {
+    await sql`alter table outbox alter column created_at set default now()`.execute(db);
+    await sql`drop function if exists orderflow_lock_keys(text[])`.execute(db);
+  },
+};
+
 /** The messaging migrations, for a service that prefers to merge them into its own set. */
 export function messagingMigrations(): Record<string, Migration> {
-  return { '0001_messaging_tables': tables };
+  return { '0001_messaging_tables': tables, '0002_lock_keys_function': lockKeysFunction };
 }
 
 /**

@@ -19,9 +19,16 @@ export const MetricNames = {
   consumerMessages: 'consumer_messages_total',
   consumerRetries: 'consumer_retries_total',
   consumerHandlerDuration: 'consumer_handler_duration_seconds',
+  consumerBatchRecords: 'consumer_batch_records',
+  consumerRecordAge: 'consumer_record_age_seconds',
   // The saga, as orders sees it
   sagaOutcomes: 'saga_outcomes_total',
   sagaDuration: 'saga_duration_seconds',
+  // Admission control of new orders (overload)
+  ordersInFlight: 'orders_in_flight',
+  sagaCompletionRate: 'saga_completion_rate',
+  admissionLimit: 'orders_admission_limit',
+  ordersRefused: 'orders_refused_total',
   // Notifications
   notificationsSent: 'notifications_sent_total',
   notificationFailures: 'notification_send_failures_total',
@@ -38,6 +45,7 @@ export const SpanAttributes = {
   orderId: 'order.id',
   sagaStep: 'orderflow.saga.step',
   outcome: 'orderflow.outcome',
+  messagingBatchCount: 'messaging.batch.message_count',
   correlationId: 'orderflow.correlation_id',
 } as const;
 

@@ -2,6 +2,7 @@ import { migrateMessaging } from '@orderflow/messaging';
 import type { ServiceContext, ServiceParts } from '@orderflow/platform';
 import { createMessaging, migrateToLatest } from '@orderflow/platform';
 import type { PaymentsConfig } from './config.js';
+import { lockBatchAccounts } from './features/batch-locks.js';
 import { handlePaymentFacts, lockKeysFor } from './features/payment-commands.js';
 import { paymentsRoutes } from './http/routes.js';
 import type { PaymentsDb } from './infra/database.js';
@@ -28,6 +29,7 @@ export async function startPayments(
       reviewThresholdMinor: config.PAYMENT_REVIEW_THRESHOLD_MINOR,
     }),
     lockKeysFor,
+    { lockRows: lockBatchAccounts },
   );
   return { routes: paymentsRoutes(db), ...running };
 }

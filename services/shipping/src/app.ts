@@ -2,6 +2,7 @@ import { migrateMessaging } from '@orderflow/messaging';
 import type { ServiceContext, ServiceParts } from '@orderflow/platform';
 import { createMessaging, migrateToLatest } from '@orderflow/platform';
 import type { ShippingConfig } from './config.js';
+import { lockBatchStock } from './features/batch-locks.js';
 import { handleShipmentFacts, lockKeysFor } from './features/shipment-commands.js';
 import { shippingRoutes } from './http/routes.js';
 import type { ShippingDb } from './infra/database.js';
@@ -28,6 +29,6 @@ export async function startShipping(
     transitDays: config.SHIPPING_TRANSIT_DAYS,
     deliverableCountries: config.SHIPPING_COUNTRIES,
   });
-  const running = await messaging.start(handler, lockKeysFor);
+  const running = await messaging.start(handler, lockKeysFor, { lockRows: lockBatchStock });
   return { routes: shippingRoutes(db), ...running };
 }

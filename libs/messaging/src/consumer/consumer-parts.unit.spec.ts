@@ -2,6 +2,7 @@ import { DlqHeaders, Headers } from '../headers.js';
 import { NonRetriableError, isRetriable } from '../errors.js';
 import { backoffDelay } from './backoff.js';
 import { deadLetterMessage } from './dead-letter.js';
+import { failureKind } from './failure-kind.js';
 
 describe('backoffDelay', () => {
   const policy = { initialDelayMs: 100, maxDelayMs: 1_000 };
@@ -55,5 +56,24 @@ describe('deadLetterMessage', () => {
       [DlqHeaders.failedAt]: '2025-01-02T03:04:05.000Z',
       [DlqHeaders.attempts]: '1',
     });
+  });
+});
+
+describe('failureKind', () => {
+  const withCode = (code: string) => Object.assign(new Error(code), { code });
+
+  it('waits out a database that is down or restarting, never dead-lettering for it', () => {
+    for (const code of ['57P01', '57P03', '08006', '08001', '53300', 'ECONNREFUSED', 'ECONNRESET'])
+      expect([code, failureKind(withCode(code))]).toEqual([code, 'unavailable']);
+    expect(failureKind(new Error('Connection terminated unexpectedly'))).toBe('unavailable');
+    expect(failureKind(new Error('timeout exceeded when trying to connect'))).toBe('unavailable');
+  });
+
+  it('tells conflicts, poison and other failures apart', () => {
+    expect(failureKind(withCode('40P01'))).toBe('conflict');
+    expect(failureKind(withCode('40001'))).toBe('conflict');
+    expect(failureKind(new NonRetriableError('bad'))).toBe('poison');
+    expect(failureKind(withCode('23505'))).toBe('failed');
+    expect(failureKind(new Error('database says no'))).toBe('failed');
   });
 });

@@ -15,9 +15,11 @@ export interface InboundMessage {
   timestamp: string;
 }
 
-export interface HandlerContext {
+export interface HandlerContext<T = undefined> {
   /** 1 for the first delivery attempt, 2 for the first retry, … */
   attempt: number;
+  /** What the consumer's `decode` made of the record. */
+  decoded: T;
   /** Keeps the group membership alive during long work. */
   heartbeat(): Promise<void>;
   /** The consume span's context; pass it on (it is also the active context). */

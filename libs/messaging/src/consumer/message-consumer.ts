@@ -1,49 +1,47 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Context, Tracer } from '@opentelemetry/api';
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { MetricNames, SpanAttributes } from '@orderflow/telemetry';
-import type { Consumer, ConsumerConfig, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { Tracer } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { NonRetriableError, isRetriable } from '../errors.js';
 import { recordInInbox } from '../inbox/inbox.js';
 import { lockKeys } from '../lock-key.js';
 import { connectOrderedProducer } from '../producer.js';
-import { counter, histogram } from '../metrics.js';
-import { restoreTraceContext } from '../tracing.js';
 import type { Executor, Logger } from '../types.js';
 import { defaultLogger } from '../types.js';
 import type { RetryPolicy } from './backoff.js';
 import { backoffDelay, defaultRetryPolicy } from './backoff.js';
 import { deadLetterMessage, defaultDeadLetterTopic } from './dead-letter.js';
-import type { HandlerContext, InboundMessage } from './inbound-message.js';
+import type { Delivery, Outcome } from './delivery.js';
+import { finishDelivery, prepareDelivery } from './delivery.js';
+import { failureKind } from './failure-kind.js';
+import type { BeforeBatch, MessageHandler } from './handle-batch.js';
+import { handleBatch } from './handle-batch.js';
+import type { InboundMessage } from './inbound-message.js';
 import { toInboundMessage } from './inbound-message.js';
+import { consumerMetrics } from './consumer-metrics.js';
 
-/**
- * Runs inside the transaction that also records the message in the inbox. It may
- * return a callback to run once that transaction has committed (metrics of what the
- * handler did, say), so nothing is counted for work that rolled back.
- */
-export type MessageHandler = (
-  trx: Executor,
-  message: InboundMessage,
-  ctx: HandlerContext,
-) => Promise<void | AfterCommit>;
+export type { AfterCommit, BeforeBatch, MessageHandler } from './handle-batch.js';
 
-export type AfterCommit = () => void;
-
-export interface MessageConsumerOptions {
+export interface MessageConsumerOptions<T = undefined> {
   kafka: Kafka;
   db: Executor;
   groupId: string;
   topics: readonly string[];
-  handler: MessageHandler;
+  handler: MessageHandler<T>;
+  /** Turns a record into what the handler takes, before any transaction begins. */
+  decode?: (message: InboundMessage) => T | Promise<T>;
+  /** See `BeforeBatch`: row locks the batch's handlers need, taken in sorted order. */
+  beforeBatch?: BeforeBatch<T>;
   /** The inbox's consumer name; defaults to the group id. */
   inboxName?: string;
   /** Keys the handler's transaction writes under; defaults to the record key. */
-  lockKeys?: (message: InboundMessage) => string[];
+  lockKeys?: (message: InboundMessage, decoded: T) => string[];
   retry?: Partial<RetryPolicy>;
   deadLetterTopic?: (topic: string) => string;
+  /** Partitions whose batches are handled at the same time, each in its own transaction. */
   partitionsConsumedConcurrently?: number;
+  /** Records handled in one transaction at most. */
+  maxBatchSize?: number;
   fromBeginning?: boolean;
   consumer?: Partial<ConsumerConfig>;
   registry?: Registry;
@@ -51,28 +49,27 @@ export interface MessageConsumerOptions {
   logger?: Logger;
 }
 
-type Outcome = 'handled' | 'duplicate' | 'dead_lettered';
-
 /**
- * The kafkajs consumer every service runs. Per record: lock its key, insert its id in
- * the inbox (a duplicate stops here), run the handler, commit; only then does
- * `eachMessage` resolve and kafkajs commit the offset. Retriable failures are retried
- * with backoff; non-retriable ones, and retriable ones that keep failing, go to the
- * dead-letter topic and the partition moves on.
+ * The kafkajs consumer every service runs. Each partition's records are handled in
+ * batches, one transaction per batch: lock their keys, insert their ids in the inbox
+ * (duplicates stop there), run the handler of each new one in offset order, commit;
+ * only then is the offset resolved. A batch that fails is handled again one record
+ * per transaction, so a poison record goes to the dead-letter topic alone and its
+ * neighbours commit. Retriable failures are retried with backoff; a database that is
+ * down is waited for; non-retriable failures, and retriable ones that keep failing,
+ * are dead-lettered and the partition moves on.
  */
-export class MessageConsumer {
+export class MessageConsumer<T = undefined> {
   private readonly consumer: Consumer;
   private producer: Producer | undefined;
   private readonly policy: RetryPolicy;
   private readonly stopping = new AbortController();
   private readonly logger: Logger;
   private readonly tracer: Tracer;
-  private readonly outcomes;
-  private readonly retries;
-  private readonly handlerDuration;
+  private readonly metrics: ReturnType<typeof consumerMetrics>;
   private joined = false;
 
-  constructor(private readonly options: MessageConsumerOptions) {
+  constructor(private readonly options: MessageConsumerOptions<T>) {
     this.policy = { ...defaultRetryPolicy, ...options.retry };
     this.logger = options.logger ?? defaultLogger;
     this.tracer = options.tracer ?? trace.getTracer('@orderflow/messaging');
@@ -83,23 +80,7 @@ export class MessageConsumer {
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
     this.consumer.on(this.consumer.events.CRASH, () => (this.joined = false));
-    const registry = options.registry ?? new Registry();
-    this.outcomes = counter(registry, {
-      name: MetricNames.consumerMessages,
-      help: 'Consumed records by outcome',
-      labelNames: ['group', 'topic', 'outcome'],
-    });
-    this.retries = counter(registry, {
-      name: MetricNames.consumerRetries,
-      help: 'Handler attempts that failed with a retriable error and were retried',
-      labelNames: ['group', 'topic'],
-    });
-    this.handlerDuration = histogram(registry, {
-      name: MetricNames.consumerHandlerDuration,
-      help: 'One handler attempt: lock, inbox, handler and commit',
-      labelNames: ['group', 'topic'],
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    });
+    this.metrics = consumerMetrics(options.registry ?? new Registry());
   }
 
   /** True once the consumer has joined its group (for readiness probes). */
@@ -116,13 +97,14 @@ export class MessageConsumer {
     });
     await this.consumer.run({
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachMessage: (payload) => this.eachMessage(payload),
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.eachBatch(payload),
     });
   }
 
   /**
-   * Graceful shutdown: the record in flight finishes (a retry wait is cut short and the
-   * record is redelivered later), its offset is committed, and the consumer leaves the
+   * Graceful shutdown: the batch in flight finishes (a retry wait is cut short and the
+   * rest is redelivered later), its offsets are committed, and the consumer leaves the
    * group so that its partitions move to another member at once.
    */
   async stop(): Promise<void> {
@@ -141,90 +123,133 @@ export class MessageConsumer {
     this.consumer.resume(topics.map((topic) => ({ topic })));
   }
 
-  private async eachMessage(payload: EachMessagePayload) {
-    const { topic, partition, message } = payload;
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
     const heartbeat = () => payload.heartbeat();
-    const inbound = toInboundMessage(topic, partition, message);
-    const parent = restoreTraceContext(inbound.headers);
-    const span = this.tracer.startSpan(
-      `${topic} process`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          [SpanAttributes.messagingSystem]: 'kafka',
-          [SpanAttributes.messagingOperationType]: 'process',
-          [SpanAttributes.messagingDestination]: topic,
-          [SpanAttributes.messagingConsumerGroup]: this.options.groupId,
-          [SpanAttributes.messagingMessageId]: inbound.id ?? '',
-          // Records are keyed by order id: the span belongs to that order's saga.
-          ...(inbound.key === null ? {} : { [SpanAttributes.orderId]: inbound.key }),
-        },
-      },
-      parent,
-    );
-    const ctx = trace.setSpan(parent, span);
-    try {
-      const outcome = await context.with(ctx, () => this.process(inbound, heartbeat, ctx));
-      span.setAttribute(SpanAttributes.outcome, outcome);
-      this.outcomes.inc({ group: this.options.groupId, topic, outcome });
-    } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
-      throw error;
-    } finally {
-      span.end();
+    const size = this.options.maxBatchSize ?? 200;
+    for (let i = 0; i < batch.messages.length; i += size) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      const records = batch.messages
+        .slice(i, i + size)
+        .map((m) => toInboundMessage(batch.topic, batch.partition, m));
+      const now = Date.now();
+      for (const r of records) this.metrics.recordAge(r.topic, (now - Number(r.timestamp)) / 1000);
+      await this.handleChunk(records, heartbeat);
+      payload.resolveOffset(records.at(-1)!.offset);
+      await heartbeat();
     }
   }
 
-  private async process(
-    message: InboundMessage,
-    heartbeat: () => Promise<void>,
-    traceContext: Context,
-  ): Promise<Outcome> {
-    const { id } = message;
-    if (!id)
-      return this.deadLetter(message, new NonRetriableError('record has no ce_id header'), 0);
-    const inboxName = this.options.inboxName ?? this.options.groupId;
-    const keys = this.options.lockKeys?.(message) ?? (message.key === null ? [] : [message.key]);
+  private async handleChunk(records: InboundMessage[], heartbeat: () => Promise<void>) {
+    const { groupId, decode, lockKeys } = this.options;
+    const deliveries = await Promise.all(
+      records.map((m) => prepareDelivery(m, { groupId, tracer: this.tracer, decode, lockKeys })),
+    );
+    const live = deliveries.filter((d) => d.poison === undefined);
+    const batched =
+      !live.some((d) => d.undecoded !== undefined) && (await this.asBatch(live, heartbeat));
+    if (!batched) {
+      // One record per transaction, in offset order, to isolate what failed.
+      for (const d of deliveries) await this.handleAlone(d, heartbeat);
+      return;
+    }
+    for (const d of deliveries) {
+      if (d.poison !== undefined) await this.deadLetter(d, d.poison, 1);
+    }
+  }
+
+  /** True when the deliveries committed as one batch; false when one of them failed. */
+  private async asBatch(live: Delivery<T>[], heartbeat: () => Promise<void>): Promise<boolean> {
+    if (live.length === 0) return true;
+    const parts = { ...this.options, inboxName: this.options.inboxName ?? this.options.groupId };
     for (let attempt = 1; ; attempt++) {
-      const timer = this.handlerDuration.startTimer({
-        group: this.options.groupId,
-        topic: message.topic,
-      });
+      const timer = this.metrics.startAttempt(this.options.groupId, live[0]!.message.topic);
       try {
-        const result = await this.options.db.transaction().execute(async (trx) => {
-          // First, before any write: see lockKeys for why the order matters.
-          if (keys.length > 0) await lockKeys(trx, keys);
-          if (!(await recordInInbox(trx, inboxName, id))) return { outcome: 'duplicate' as const };
-          const afterCommit = await this.options.handler(trx, message, {
-            attempt,
-            heartbeat,
-            traceContext,
-          });
-          return { outcome: 'handled' as const, afterCommit };
-        });
+        const result = await handleBatch(parts, live, { attempt, heartbeat });
         timer();
-        if (result.outcome === 'handled') result.afterCommit?.();
-        return result.outcome;
+        this.metrics.batchRecords.observe(live.length);
+        for (const d of live) this.finish(d, result.duplicates.has(d) ? 'duplicate' : 'handled');
+        for (const done of result.afterCommit) done();
+        return true;
       } catch (error) {
         timer();
-        if (!isRetriable(error) || attempt >= this.policy.maxAttempts) {
-          return this.deadLetter(message, error, attempt);
+        const kind = failureKind(error);
+        if (kind === 'unavailable' || (kind === 'conflict' && attempt < this.policy.maxAttempts)) {
+          await this.retryLater(live[0]!.message, error, attempt, heartbeat);
+          continue;
         }
-        this.retries.inc({ group: this.options.groupId, topic: message.topic });
-        this.logger.warn('handler failed; retrying', {
-          topic: message.topic,
-          partition: message.partition,
-          offset: message.offset,
-          attempt,
-          error,
-        });
-        await this.wait(backoffDelay(attempt, this.policy));
-        await heartbeat();
+        return false;
       }
     }
   }
 
-  private async deadLetter(message: InboundMessage, error: unknown, attempts: number) {
+  /** One record in its own transaction, with retries; dead-lettered if it keeps failing. */
+  private async handleAlone(d: Delivery<T>, heartbeat: () => Promise<void>): Promise<void> {
+    if (d.poison !== undefined) return this.deadLetter(d, d.poison, 1);
+    const { db, handler, decode } = this.options;
+    const inboxName = this.options.inboxName ?? this.options.groupId;
+    for (let attempt = 1, tries = 1; ; tries++) {
+      const timer = this.metrics.startAttempt(this.options.groupId, d.message.topic);
+      try {
+        if (d.undecoded !== undefined && decode) {
+          d.decoded = await decode(d.message);
+          d.keys = this.options.lockKeys?.(d.message, d.decoded) ?? [d.message.key!];
+          d.undecoded = undefined;
+        }
+        const result = await db.transaction().execute(async (trx) => {
+          await lockKeys(trx, d.keys);
+          if (!(await recordInInbox(trx, inboxName, d.message.id!))) return 'duplicate' as const;
+          return context.with(d.context, () =>
+            handler(trx, d.message, {
+              attempt,
+              heartbeat,
+              traceContext: d.context,
+              decoded: d.decoded,
+            }),
+          );
+        });
+        timer();
+        this.metrics.batchRecords.observe(1);
+        this.finish(d, result === 'duplicate' ? 'duplicate' : 'handled');
+        if (typeof result === 'function') result();
+        return;
+      } catch (error) {
+        timer();
+        const kind = failureKind(error);
+        const exhausted = kind === 'poison' || attempt >= this.policy.maxAttempts;
+        if (kind !== 'unavailable' && exhausted) return this.deadLetter(d, error, attempt);
+        await this.retryLater(d.message, error, tries, heartbeat);
+        // Waiting for the database does not use up the record's attempts.
+        if (kind !== 'unavailable') attempt += 1;
+      }
+    }
+  }
+
+  private async retryLater(
+    message: InboundMessage,
+    error: unknown,
+    attempt: number,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    this.metrics.retries.inc({ group: this.options.groupId, topic: message.topic });
+    this.logger.warn('handler failed; retrying', {
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      attempt,
+      error,
+    });
+    await this.wait(backoffDelay(attempt, this.policy));
+    await heartbeat();
+  }
+
+  private finish(d: Delivery<unknown>, outcome: Outcome, error?: unknown) {
+    finishDelivery(d, outcome, error);
+    this.metrics.outcome(this.options.groupId, d.message.topic, outcome);
+  }
+
+  private async deadLetter(d: Delivery<unknown>, error: unknown, attempts: number) {
+    const { message } = d;
     const topic = (this.options.deadLetterTopic ?? defaultDeadLetterTopic)(message.topic);
     this.logger.error('dead-lettering record', {
       topic: message.topic,
@@ -234,14 +259,14 @@ export class MessageConsumer {
       error,
     });
     if (!this.producer) throw new Error('consumer not started');
-    // If this send fails, eachMessage fails and kafkajs redelivers the record: a record
+    // If this send fails, the batch fails and kafkajs redelivers the record: a record
     // is never skipped without being dead-lettered.
     await this.producer.send({
       topic,
       acks: -1,
       messages: [deadLetterMessage(message, error, attempts, this.options.groupId, new Date())],
     });
-    return 'dead_lettered' as const;
+    this.finish(d, 'dead_lettered', error);
   }
 
   private async wait(ms: number): Promise<void> {

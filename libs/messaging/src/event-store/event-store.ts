@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import { sql } from 'kysely';
 import type { ExpectedVersion } from '../errors.js';
 import { WrongExpectedVersionError } from '../errors.js';
 import { assertKeysLocked } from '../lock-key.js';
@@ -39,6 +40,9 @@ export interface StreamEvents<E extends { type: string; data: unknown } = NewEve
  * version the caller decided on (0 or 'no_stream' for a new stream, 'any' to skip the
  * check). The stream id must be locked first (`lockKeys`), which also makes the
  * version check exact: no one else can append to the stream until this commits.
+ *
+ * One statement: it numbers the new events after the stream's current version and
+ * inserts them only if that version is the expected one.
  */
 export async function appendEvents(
   trx: Executor,
@@ -46,29 +50,74 @@ export async function appendEvents(
   expectedVersion: ExpectedVersion,
   events: readonly NewEvent[],
 ): Promise<RecordedEvent[]> {
-  await assertKeysLocked(trx, [streamId]);
-  const actual = await streamVersion(trx, streamId);
+  assertKeysLocked(trx, [streamId]);
   const expected = expectedVersion === 'no_stream' ? 0 : expectedVersion;
-  if (expected !== 'any' && expected !== actual) {
+  if (events.length === 0) {
+    if (expected !== 'any') await checkVersion(trx, streamId, expected);
+    return [];
+  }
+  const trace = captureTraceContext();
+  const rows = events.map((event) => {
+    const data = JSON.stringify(event.data);
+    const metadata = JSON.stringify({ ...trace, ...event.metadata });
+    // Returned as read back from jsonb, so callers see the same shape a load gives them.
+    return {
+      eventId: event.eventId ?? randomUUID(),
+      type: event.type,
+      data,
+      metadata,
+      parsed: {
+        data: JSON.parse(data) as unknown,
+        metadata: JSON.parse(metadata) as Record<string, unknown>,
+      },
+    };
+  });
+  const { rows: inserted } = await sql<{
+    event_id: string;
+    global_position: string;
+    version: number;
+    recorded_at: Date;
+  }>`
+    with current as (
+      select coalesce(max(version), 0) as version from events where stream_id = ${streamId}
+    )
+    insert into events (stream_id, version, event_id, type, data, metadata)
+    select ${streamId}, current.version + e.ord, e.event_id, e.type, e.data, e.metadata
+    from current,
+      unnest(
+        ${rows.map((r) => r.eventId)}::uuid[],
+        ${rows.map((r) => r.type)}::text[],
+        ${rows.map((r) => r.data)}::jsonb[],
+        ${rows.map((r) => r.metadata)}::jsonb[]
+      ) with ordinality as e(event_id, type, data, metadata, ord)
+    where ${expected === 'any' ? null : expected}::integer is null
+       or current.version = ${expected === 'any' ? null : expected}::integer
+    order by e.ord
+    returning event_id, global_position, version, recorded_at`.execute(trx);
+  if (inserted.length === 0) {
+    const actual = await streamVersion(trx, streamId);
     throw new WrongExpectedVersionError(streamId, expectedVersion, actual);
   }
-  if (events.length === 0) return [];
-  const trace = captureTraceContext();
-  const rows = await messagingDb(trx)
-    .insertInto('events')
-    .values(
-      events.map((event, i) => ({
-        stream_id: streamId,
-        version: actual + i + 1,
-        event_id: event.eventId ?? randomUUID(),
-        type: event.type,
-        data: JSON.stringify(event.data),
-        metadata: JSON.stringify({ ...trace, ...event.metadata }),
-      })),
-    )
-    .returningAll()
-    .execute();
-  return rows.map(toRecorded);
+  const stored = new Map(inserted.map((row) => [row.event_id, row]));
+  return rows.map((event) => {
+    const row = stored.get(event.eventId);
+    if (!row) throw new Error(`event ${event.eventId} was not stored`);
+    return {
+      streamId,
+      version: row.version,
+      eventId: event.eventId,
+      type: event.type,
+      data: event.parsed.data,
+      metadata: event.parsed.metadata,
+      globalPosition: row.global_position,
+      recordedAt: row.recorded_at,
+    };
+  });
+}
+
+async function checkVersion(trx: Executor, streamId: string, expected: number): Promise<void> {
+  const actual = await streamVersion(trx, streamId);
+  if (actual !== expected) throw new WrongExpectedVersionError(streamId, expected, actual);
 }
 
 /** The events of one stream in version order, and its current version. */

@@ -1,11 +1,12 @@
 import type { ExpectedVersion } from '../errors.js';
+import { WrongExpectedVersionError } from '../errors.js';
 import { lockKeys } from '../lock-key.js';
 import type { OutboxMessage } from '../outbox/enqueue.js';
 import { enqueue } from '../outbox/enqueue.js';
 import type { Executor } from '../types.js';
 import type { Decider, DomainEvent } from './decider.js';
 import { fold } from './decider.js';
-import type { RecordedEvent } from './event-store.js';
+import type { RecordedEvent, StreamEvents } from './event-store.js';
 import { appendEvents, readStream } from './event-store.js';
 import type { Projection } from './projections.js';
 
@@ -16,6 +17,8 @@ export interface HandleCommandOptions<Command, Event extends DomainEvent, State>
   /**
    * The version the caller saw (an HTTP If-Match, say). Defaults to 'any': the stream is
    * locked before it is loaded, so the decision is always made on the latest state.
+   * 'no_stream' skips the load (a new stream, such as one named by a fresh id); the
+   * append still fails if the stream exists.
    */
   expectedVersion?: ExpectedVersion;
   /** More keys to lock, such as the order id the outbox messages are keyed by. */
@@ -29,6 +32,11 @@ export interface HandleCommandOptions<Command, Event extends DomainEvent, State>
   ) => OutboxMessage[] | Promise<OutboxMessage[]>;
   /** Projections updated in this transaction. */
   projections?: readonly Projection[];
+  /**
+   * The stream as the caller already read it in this transaction, after locking it
+   * (to learn what else to lock, say): it is not read again.
+   */
+  loaded?: StreamEvents<Event>;
 }
 
 export interface HandleCommandResult<Event extends DomainEvent, State> {
@@ -49,18 +57,30 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
 ): Promise<HandleCommandResult<Event, State>> {
   const { decider, streamId } = options;
   await lockKeys(trx, [streamId, ...(options.keys ?? [])]);
-  const stream = await readStream<Event>(trx, streamId);
+  // A stream the caller knows to be new (a fresh id) has nothing to load.
+  const stream =
+    options.loaded ??
+    (options.expectedVersion === 'no_stream'
+      ? { events: [], version: 0 }
+      : await readStream<Event>(trx, streamId));
+  if (typeof options.expectedVersion === 'number' && options.expectedVersion !== stream.version) {
+    throw new WrongExpectedVersionError(streamId, options.expectedVersion, stream.version);
+  }
   const before = fold(
     decider,
     stream.events.map((e) => ({ type: e.type, data: e.data }) as Event),
   );
   const decided = decider.decide(options.command, before);
-  const recorded = (await appendEvents(
-    trx,
-    streamId,
-    options.expectedVersion ?? 'any',
-    decided.map((e) => ({ type: e.type, data: e.data, metadata: options.metadata })),
-  )) as RecordedEvent<Event>[];
+  // The stream is locked and was just read, so its version is exact.
+  const recorded =
+    decided.length === 0
+      ? []
+      : ((await appendEvents(
+          trx,
+          streamId,
+          stream.version,
+          decided.map((e) => ({ type: e.type, data: e.data, metadata: options.metadata })),
+        )) as RecordedEvent<Event>[]);
   const state = decided.reduce((s, e) => decider.evolve(s, e), before);
   if (recorded.length > 0) {
     for (const projection of options.projections ?? []) await projection.apply(trx, recorded);

@@ -13,13 +13,25 @@ export async function recordInInbox(
   consumer: string,
   messageId: string,
 ): Promise<boolean> {
-  const inserted = await messagingDb(trx)
-    .insertInto('inbox')
-    .values({ consumer, message_id: messageId })
-    .onConflict((oc) => oc.columns(['consumer', 'message_id']).doNothing())
-    .returning('message_id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+  return (await recordAllInInbox(trx, consumer, [messageId])).has(messageId);
+}
+
+/**
+ * `recordInInbox` for many messages in one statement: returns the ids seen for the
+ * first time. An id given twice is new at most once (the second is a conflict).
+ */
+export async function recordAllInInbox(
+  trx: Executor,
+  consumer: string,
+  messageIds: readonly string[],
+): Promise<Set<string>> {
+  if (messageIds.length === 0) return new Set();
+  const { rows } = await sql<{ message_id: string }>`
+    insert into inbox (consumer, message_id)
+    select ${consumer}, id from unnest(${messageIds}::text[]) as id
+    on conflict (consumer, message_id) do nothing
+    returning message_id`.execute(trx);
+  return new Set(rows.map((r) => r.message_id));
 }
 
 /**

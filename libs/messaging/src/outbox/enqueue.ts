@@ -4,7 +4,6 @@ import { Headers } from '../headers.js';
 import { assertKeysLocked } from '../lock-key.js';
 import { captureTraceContext } from '../tracing.js';
 import type { Executor } from '../types.js';
-import { messagingDb } from '../types.js';
 
 /** The channel `enqueue` notifies and the relay listens on. */
 export const OUTBOX_CHANNEL = 'orderflow_outbox';
@@ -42,25 +41,25 @@ export async function enqueue(
       throw new TypeError(`outbox message for ${message.topic} has no ${Headers.id} header`);
     }
   }
-  await assertKeysLocked(
+  assertKeysLocked(
     trx,
     messages.flatMap((m) => (m.key === null ? [] : [m.key])),
   );
   const traceContext = JSON.stringify(captureTraceContext(options.context));
-  await messagingDb(trx)
-    .insertInto('outbox')
-    .values(
-      messages.map((m) => ({
-        topic: m.topic,
-        key: m.key,
-        value: m.value,
-        headers: JSON.stringify(m.headers),
-        trace_context: traceContext,
-      })),
+  // One statement. The notification is delivered on commit only, and collapsed with
+  // the other notifications of the transaction. A hint: the relay also polls, because
+  // notifications sent while it is not listening are lost.
+  await sql`
+    with written as (
+      insert into outbox (topic, key, value, headers, trace_context)
+      select m.topic, m.key, m.value, m.headers, ${traceContext}::jsonb
+      from unnest(
+        ${messages.map((m) => m.topic)}::text[],
+        ${messages.map((m) => m.key)}::text[],
+        ${messages.map((m) => m.value)}::bytea[],
+        ${messages.map((m) => JSON.stringify(m.headers))}::jsonb[]
+      ) with ordinality as m(topic, key, value, headers, ord)
+      order by m.ord
     )
-    .execute();
-  // Delivered on commit only, and collapsed with the other notifications of the
-  // transaction. A hint: the relay also polls, because notifications sent while it
-  // is not listening are lost.
-  await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+    select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
 }

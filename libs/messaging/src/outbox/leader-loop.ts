@@ -15,6 +15,8 @@ export interface LeaderLoopOptions {
   pollIntervalMs: number;
   /** How often a follower tries to become leader. */
   lockRetryMs?: number;
+  /** How often the leader proves that its connection, and with it the lock, is alive. */
+  proveEveryMs?: number;
   /** A failed pass; the loop backs off exponentially (100 ms to 5 s) and goes on. */
   onPassFailed(error: unknown, failures: number): void | Promise<void>;
   /** The session failed (connection lost, say); the loop starts over as a follower. */
@@ -84,7 +86,15 @@ export class LeaderLoop {
     await session.listen(this.options.channel);
     this.setLeading(true);
     let failures = 0;
-    while (this.running && (await session.stillHeld())) {
+    let provedAt = Date.now();
+    while (this.running && !session.isLost) {
+      // A lost connection shows up as an event (isLost); a silently dead one only when
+      // a query fails. Prove it once per interval, not once per pass: under load a
+      // pass takes milliseconds and the check would cost as much as the work.
+      if (Date.now() - provedAt >= (this.options.proveEveryMs ?? 1_000)) {
+        if (!(await session.stillHeld())) break;
+        provedAt = Date.now();
+      }
       try {
         const handled = await this.options.work();
         failures = 0;

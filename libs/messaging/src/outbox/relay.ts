@@ -1,19 +1,17 @@
-import type { Span, Tracer } from '@opentelemetry/api';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Kafka, Message, Producer, ProducerConfig } from 'kafkajs';
-import { SpanAttributes } from '@orderflow/telemetry';
-import { sql } from 'kysely';
+import type { Tracer } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
+import type { Kafka, Producer, ProducerConfig } from 'kafkajs';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
-import { Headers } from '../headers.js';
-import { captureTraceContext, restoreTraceContext } from '../tracing.js';
 import type { Executor, Logger } from '../types.js';
-import { defaultLogger, messagingDb } from '../types.js';
+import { defaultLogger } from '../types.js';
 import { connectOrderedProducer } from '../producer.js';
 import { OUTBOX_CHANNEL } from './enqueue.js';
 import { LeaderLoop } from './leader-loop.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import { relayMetrics } from './relay-metrics.js';
+import { deleteRows, readCommitted } from './outbox-rows.js';
+import { publishRows } from './publish-rows.js';
 
 export interface OutboxRelayOptions {
   /** Pool for reading and deleting outbox rows. */
@@ -32,25 +30,18 @@ export interface OutboxRelayOptions {
   /** How often a follower tries to become leader. */
   lockRetryMs?: number;
   producer?: Partial<ProducerConfig>;
-  /** Fault injection for tests: SIGKILL this process at that point of a publication. */
-  crashPoint?: 'before-send' | 'after-send';
-}
-
-interface OutboxRow {
-  id: string;
-  topic: string;
-  key: string | null;
-  value: Buffer | null;
-  headers: Record<string, string>;
-  trace_context: Record<string, string>;
-  created_at: Date;
+  /** Called at these points of every publication; tests inject crashes here. */
+  hooks?: { beforeSend?(): void; afterSend?(): void };
 }
 
 /**
  * Publishes committed outbox rows to Kafka, then deletes them. Only the leader (see
- * `LeaderLoop`) publishes, one batch at a time in `(tx_id, id)` order, with an
- * idempotent producer and acks=all, so per-key order is kept. A crash between send
- * and delete re-sends the batch after restart: consumers dedupe on `ce_id`.
+ * `LeaderLoop`) publishes, in `(tx_id, id)` order, with an idempotent producer and
+ * acks=all, so per-key order is kept (ADR 0002). A crash between send and delete
+ * re-sends those rows after restart: consumers dedupe on `ce_id`.
+ *
+ * Pipelined: the delete of one batch runs while the next is read and sent. The rows
+ * in flight are excluded from the next read, so none is sent twice by one leader.
  */
 export class OutboxRelay {
   private producer: Producer | undefined;
@@ -58,6 +49,8 @@ export class OutboxRelay {
   private readonly metrics: RelayMetrics;
   private readonly logger: Logger;
   private readonly tracer: Tracer;
+  /** The delete of the last published batch, and the ids it removes. */
+  private deleting: { ids: string[]; done: Promise<void> } | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = options.logger ?? defaultLogger;
@@ -67,12 +60,13 @@ export class OutboxRelay {
       connection: options.connection,
       lock: { role: 'orderflow.outbox-relay', name: options.service },
       channel: OUTBOX_CHANNEL,
-      pollIntervalMs: options.pollIntervalMs ?? 500,
+      pollIntervalMs: options.pollIntervalMs ?? 1_000,
       ...(options.lockRetryMs === undefined ? {} : { lockRetryMs: options.lockRetryMs }),
       work: () => this.publishBatch(),
       onPassFailed: async (error, failures) => {
         this.metrics.publishErrors.inc();
         this.logger.warn('outbox relay: publish failed; retrying', { error, failures });
+        await this.settleDelete();
         // A fresh producer next time: kafkajs' idempotent producer can be left with
         // sequence numbers the broker no longer accepts after a failed send.
         await this.producer?.disconnect().catch(() => undefined);
@@ -98,78 +92,47 @@ export class OutboxRelay {
   /** Finishes the batch in flight, disconnects and releases the lock. */
   async stop(): Promise<void> {
     await this.loop.stop();
+    await this.settleDelete();
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
   }
 
   /** Publishes one batch; returns how many rows it published. */
   private async publishBatch(): Promise<number> {
-    const rows = (await messagingDb(this.options.db)
-      .selectFrom('outbox')
-      .select(['id', 'topic', 'key', 'value', 'headers', 'trace_context', 'created_at'])
-      // Below the oldest running transaction only: a transaction that commits later has
-      // a tx_id at or above this bound, so no row is passed over and per-key order holds.
-      .where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())`)
-      .orderBy('tx_id')
-      .orderBy('id')
-      .limit(this.options.batchSize ?? 500)
-      .execute()) as OutboxRow[];
-    if (rows.length === 0) return 0;
-    if (this.options.crashPoint === 'before-send') process.kill(process.pid, 'SIGKILL');
-
-    const spans: Span[] = [];
-    const byTopic = new Map<string, Message[]>();
-    for (const row of rows) {
-      const parent = restoreTraceContext(row.trace_context);
-      const span = this.tracer.startSpan(
-        `${row.topic} publish`,
-        {
-          kind: SpanKind.PRODUCER,
-          attributes: {
-            [SpanAttributes.messagingSystem]: 'kafka',
-            [SpanAttributes.messagingOperationType]: 'publish',
-            [SpanAttributes.messagingDestination]: row.topic,
-            [SpanAttributes.messagingMessageId]: row.headers[Headers.id] ?? '',
-            ...(row.key === null ? {} : { [SpanAttributes.orderId]: row.key }),
-          },
-        },
-        parent,
-      );
-      spans.push(span);
-      const headers = { ...row.headers, ...captureTraceContext(trace.setSpan(parent, span)) };
-      const messages = byTopic.get(row.topic) ?? [];
-      messages.push({ key: row.key, value: row.value, headers });
-      byTopic.set(row.topic, messages);
+    const { db, batchSize = 500, hooks } = this.options;
+    const rows = await readCommitted(db, batchSize, this.deleting?.ids ?? []);
+    if (rows.length === 0) {
+      await this.settleDelete(true);
+      return 0;
     }
-    try {
-      const producer = await this.connectedProducer();
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
-    } catch (error) {
-      for (const span of spans) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
-        span.end();
-      }
-      throw error;
-    }
-    for (const span of spans) span.end();
-    if (this.options.crashPoint === 'after-send') process.kill(process.pid, 'SIGKILL');
-
-    await messagingDb(this.options.db)
-      .deleteFrom('outbox')
-      .where(
-        'id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .execute();
+    hooks?.beforeSend?.();
+    await publishRows(await this.connectedProducer(), this.tracer, rows);
+    hooks?.afterSend?.();
+    // One delete in flight at a time: wait for the previous one (it ran during this
+    // read and send), then start this batch's and return to read the next.
+    await this.settleDelete(true);
+    const ids = rows.map((r) => r.id);
+    this.deleting = { ids, done: deleteRows(db, ids) };
     const now = Date.now();
     for (const row of rows)
       this.metrics.publishLatency.observe((now - row.created_at.getTime()) / 1000);
     this.metrics.published.inc(rows.length);
     return rows.length;
+  }
+
+  /** Waits for the delete in flight; a failure is thrown when `rethrow`, else dropped. */
+  private async settleDelete(rethrow = false): Promise<void> {
+    const pending = this.deleting;
+    if (!pending) return;
+    try {
+      await pending.done;
+    } catch (error) {
+      // Those rows were published; if they stay, the next read sends them again and
+      // consumers drop the duplicates.
+      if (rethrow) throw error;
+    } finally {
+      if (this.deleting === pending) this.deleting = undefined;
+    }
   }
 
   private async connectedProducer(): Promise<Producer> {

@@ -26,7 +26,10 @@ const relay = new OutboxRelay({
   registry,
   batchSize: 50,
   pollIntervalMs: 200,
-  crashPoint: crash === 'before-send' || crash === 'after-send' ? crash : undefined,
+  hooks: {
+    beforeSend: crash === 'before-send' ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+    afterSend: crash === 'after-send' ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+  },
   logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
 });
 relay.start();

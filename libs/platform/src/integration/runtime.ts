@@ -27,7 +27,15 @@ export const messagingConfigSchema = z.object({
   /** Create missing topics at start-up (off where an init job owns them). */
   KAFKA_ENSURE_TOPICS: z.stringbool().default(true),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(64).default(3),
-  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+  /** The relay wakes on NOTIFY; this is the fallback when a notification is missed. */
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
+  /** Partitions handled at the same time, each batch in its own transaction and connection. */
+  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
+  /** Records handled in one transaction at most. */
+  CONSUMER_MAX_BATCH: z.coerce.number().int().min(1).max(1_000).default(200),
+  /** A member silent this long is taken out of the group and its partitions move. */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(10_000),
+  KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
   /** Inbox entries older than this are pruned hourly; keep it far above any redelivery window. */
   INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(14),
   /** Prefix for topic and consumer-group names: isolates environments sharing one cluster. */
@@ -52,6 +60,12 @@ export type EventHandler = (
   raw: InboundMessage,
 ) => Promise<void | AfterCommit>;
 
+/**
+ * Row locks a batch's handlers will take, taken first and in sorted order (see
+ * BeforeBatch): e.g. payments locks the accounts of the batch's customers.
+ */
+export type LockRows = (trx: Executor, events: readonly DecodedMessage[]) => Promise<void>;
+
 export interface Messaging {
   kafka: Kafka;
   serde: EventSerde;
@@ -64,6 +78,7 @@ export interface Messaging {
   start(
     handler: EventHandler,
     lockKeysFor: (orderId: string) => string[],
+    options?: { lockRows?: LockRows },
   ): Promise<Required<Pick<ServiceParts, 'readiness' | 'closers'>>>;
 }
 
@@ -101,7 +116,7 @@ export async function createMessaging(
     kafka,
     serde,
     publisher,
-    async start(handler, lockKeysFor) {
+    async start(handler, lockKeysFor, options = {}) {
       const relay = new OutboxRelay({
         db,
         connection: { connectionString: config.DATABASE_URL, application_name: `${service}-relay` },
@@ -113,7 +128,8 @@ export async function createMessaging(
         pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
       });
       relay.start();
-      const consumer = new MessageConsumer({
+      const { lockRows } = options;
+      const consumer = new MessageConsumer<DecodedMessage>({
         kafka,
         db,
         groupId: `${prefix}${service}`,
@@ -122,9 +138,26 @@ export async function createMessaging(
         tracer,
         logger: log,
         fromBeginning: true,
-        lockKeys: (message) => (message.key === null ? [] : lockKeysFor(message.key)),
-        handler: async (trx, message) => {
-          const decoded = await decodeMessage(serde, message);
+        partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+        maxBatchSize: config.CONSUMER_MAX_BATCH,
+        consumer: {
+          sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+          heartbeatInterval: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+        },
+        // Before any transaction: a record that does not decode, or does not belong on
+        // its topic, is dead-lettered without touching the database.
+        decode: (message) => decodeMessage(serde, message),
+        lockKeys: (_message, decoded) => lockKeysFor(decoded.event.data.orderId),
+        ...(lockRows
+          ? {
+              beforeBatch: (trx, batch) =>
+                lockRows(
+                  trx,
+                  batch.map((d) => d.decoded),
+                ),
+            }
+          : {}),
+        handler: async (trx, message, { decoded }) => {
           const { correlationId } = decoded.causation;
           const orderId = decoded.event.data.orderId;
           // Which step of the saga this consumer span is: the service reacting to the event.
@@ -135,7 +168,7 @@ export async function createMessaging(
             const afterCommit = await handler(trx, decoded, message);
             return () => {
               withLogContext({ correlationId, orderId }, () =>
-                logger.info(
+                logger.debug(
                   { event: decoded.event.type, eventId: decoded.headers.id },
                   'event handled',
                 ),

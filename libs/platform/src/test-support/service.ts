@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { databaseAnswers } from '../database.js';
 import { createHttpApp } from '../http.js';
 import { createLogger } from '../logger.js';
+import { messagingConfigSchema } from '../integration/runtime.js';
 import type { ServiceContext, ServiceParts } from '../service.js';
 import { Registry } from 'prom-client';
 import type { TestDatabase } from '@orderflow/testing';
@@ -24,13 +25,13 @@ export function serviceTestConfig(database: TestDatabase<unknown>, topicPrefix: 
     DATABASE_URL: database.url,
     DATABASE_POOL_MAX: 10,
     LOG_LEVEL: 'warn' as const,
-    KAFKA_BROKERS: stack.endpoints.kafkaBrokers,
-    SCHEMA_REGISTRY_URL: stack.endpoints.registryUrl,
-    KAFKA_ENSURE_TOPICS: true,
-    KAFKA_TOPIC_PARTITIONS: 3,
-    KAFKA_TOPIC_PREFIX: topicPrefix,
-    OUTBOX_POLL_INTERVAL_MS: 200,
-    INBOX_RETENTION_DAYS: 14,
+    // The production defaults of every messaging setting, pointed at the stack.
+    ...messagingConfigSchema.parse({
+      KAFKA_BROKERS: stack.endpoints.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: stack.endpoints.registryUrl,
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      OUTBOX_POLL_INTERVAL_MS: '200',
+    }),
   };
 }
 

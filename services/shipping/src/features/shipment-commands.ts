@@ -40,8 +40,8 @@ export function handleShipmentFacts(
     // A no-op when the consumer locked them (it did); it fails loudly if anyone else
     // calls this after a write, since the stock lock below assigns the xid.
     await lockKeys(trx, lockKeysFor(orderId));
-    // Read ahead of handleCommand, to learn which SKUs need stock. Nobody else can
-    // append to the stream while we hold its key, so handleCommand loads the same state.
+    // Read ahead of handleCommand, to learn which SKUs need stock, and handed to it:
+    // nobody else can append to the stream while we hold its key.
     const stream = await readStream<ShipmentEvent>(trx, streamId);
     const state = fold(
       shipmentDecider,
@@ -55,6 +55,7 @@ export function handleShipmentFacts(
       keys: lockKeysFor(orderId),
       command: { ...intent, context },
       metadata: { ...causation },
+      loaded: stream,
       projections: [reservations],
       toMessages: (events) =>
         Promise.all(events.flatMap((e) => toIntegration(publisher, e, causation))),

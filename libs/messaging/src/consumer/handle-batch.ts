@@ -1,0 +1,84 @@
+import { context } from '@opentelemetry/api';
+import { recordAllInInbox } from '../inbox/inbox.js';
+import { lockKeys } from '../lock-key.js';
+import type { Executor } from '../types.js';
+import type { Delivery } from './delivery.js';
+import type { HandlerContext } from './inbound-message.js';
+
+export type AfterCommit = () => void;
+
+/**
+ * Runs inside the transaction that also records the message in the inbox. It may
+ * return a callback to run once that transaction has committed (metrics of what the
+ * handler did, say), so nothing is counted for work that rolled back.
+ */
+export type MessageHandler<T = undefined> = (
+  trx: Executor,
+  message: Delivery<T>['message'],
+  ctx: HandlerContext<T>,
+) => Promise<void | AfterCommit>;
+
+/**
+ * Takes, before any handler of the batch runs, the row locks that the handlers will
+ * take one by one (an account, stock rows), in one global order (sorted). Two batches
+ * of different partitions then never wait for each other in a cycle.
+ */
+export type BeforeBatch<T> = (trx: Executor, deliveries: readonly Delivery<T>[]) => Promise<void>;
+
+export interface BatchParts<T> {
+  db: Executor;
+  inboxName: string;
+  handler: MessageHandler<T>;
+  beforeBatch?: BeforeBatch<T>;
+}
+
+export interface BatchResult {
+  /** The deliveries the inbox had already seen: skipped. */
+  duplicates: Set<Delivery<unknown>>;
+  afterCommit: AfterCommit[];
+}
+
+/**
+ * Handles deliveries (in offset order) in ONE transaction: their keys locked in one
+ * statement, their ids in the inbox in one statement, then each new one's handler in
+ * its own trace context. A record that throws rolls the whole transaction back; the
+ * caller then handles the records one by one to isolate it.
+ */
+export async function handleBatch<T>(
+  parts: BatchParts<T>,
+  deliveries: readonly Delivery<T>[],
+  ctx: Omit<HandlerContext<T>, 'traceContext' | 'decoded'>,
+): Promise<BatchResult> {
+  return parts.db.transaction().execute(async (trx) => {
+    // First, before any write: see lockKeys for why the order matters.
+    await lockKeys(
+      trx,
+      deliveries.flatMap((d) => d.keys),
+    );
+    const fresh = await recordAllInInbox(
+      trx,
+      parts.inboxName,
+      deliveries.map((d) => d.message.id!),
+    );
+    const duplicates = new Set<Delivery<unknown>>();
+    const toHandle: Delivery<T>[] = [];
+    for (const d of deliveries) {
+      // An id the inbox had, or one this batch already carries, changes nothing.
+      if (fresh.delete(d.message.id!)) toHandle.push(d);
+      else duplicates.add(d);
+    }
+    if (toHandle.length > 0) await parts.beforeBatch?.(trx, toHandle);
+    const afterCommit: AfterCommit[] = [];
+    for (const d of toHandle) {
+      const done = await context.with(d.context, () =>
+        parts.handler(trx, d.message, {
+          ...ctx,
+          traceContext: d.context,
+          decoded: d.decoded,
+        }),
+      );
+      if (done) afterCommit.push(done);
+    }
+    return { duplicates, afterCommit };
+  });
+}

@@ -1,0 +1,38 @@
+import { sql } from 'kysely';
+import type { Executor } from '../types.js';
+
+export interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  trace_context: Record<string, string>;
+  created_at: Date;
+}
+
+/**
+ * The oldest committed rows, in `(tx_id, id)` order, leaving out the ids still being
+ * deleted. A statement sees only rows whose transaction committed before it began,
+ * and `lockKeys` makes `tx_id` order commit order per key; so whatever this returns,
+ * a row of the same key that commits later sorts after it. Published rows are
+ * deleted, never tracked by position, so a row that commits late is not passed over
+ * (ADR 0002).
+ */
+export async function readCommitted(
+  db: Executor,
+  limit: number,
+  inFlight: readonly string[],
+): Promise<OutboxRow[]> {
+  const { rows } = await sql<OutboxRow>`
+    select id, topic, key, value, headers, trace_context, created_at
+    from outbox
+    where id <> all(${inFlight}::bigint[])
+    order by tx_id, id
+    limit ${limit}`.execute(db);
+  return rows;
+}
+
+export async function deleteRows(db: Executor, ids: readonly string[]): Promise<void> {
+  await sql`delete from outbox where id = any(${ids}::bigint[])`.execute(db);
+}
