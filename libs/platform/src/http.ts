@@ -173,9 +173,13 @@ async function probe(check: ReadinessCheck, timeoutMs = 2_000): Promise<boolean>
 function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const problem = toProblem(error);
-    if (problem.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
+    // A problem a handler chose to answer with (a 503 under overload, say) is not an error.
+    if (problem.status >= 500 && !(error instanceof HttpProblem)) {
+      logger.error({ err: error, path: req.path }, 'request failed');
+    }
     res
       .status(problem.status)
+      .set(problem.headers)
       .type('application/problem+json')
       .json(problem.toJSON(req.originalUrl));
   };

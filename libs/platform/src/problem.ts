@@ -15,6 +15,8 @@ export class HttpProblem extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly extensions: { errors?: FieldError[] } & Record<string, unknown> = {},
+    /** Response headers that belong to the problem, such as Retry-After. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail ?? title);
   }
@@ -30,6 +32,17 @@ export class HttpProblem extends Error {
   }
   static unprocessable(detail: string, errors?: FieldError[]): HttpProblem {
     return new HttpProblem(422, 'Unprocessable Content', detail, errors ? { errors } : {});
+  }
+  /** Overloaded: the request was not accepted; try again after `retryAfterSeconds`. */
+  static unavailable(detail: string, retryAfterSeconds: number): HttpProblem {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    return new HttpProblem(
+      503,
+      'Service Unavailable',
+      detail,
+      { retryAfterSeconds: seconds },
+      { 'Retry-After': String(seconds) },
+    );
   }
 
   toJSON(instance?: string): Record<string, unknown> {

@@ -2,6 +2,7 @@ import { migrateMessaging } from '@orderflow/messaging';
 import type { ServiceContext, ServiceParts } from '@orderflow/platform';
 import { createMessaging, migrateToLatest } from '@orderflow/platform';
 import type { OrdersConfig } from './config.js';
+import { AdmissionControl } from './features/admission.js';
 import { lockKeysFor } from './features/order-commands.js';
 import { recordSagaFacts } from './features/record-saga-facts.js';
 import { SagaDeadline } from './features/saga-deadline.js';
@@ -30,9 +31,28 @@ export async function startOrders(
     scanEveryMs: config.SAGA_DEADLINE_SCAN_MS,
   });
   deadline.start();
+  const admission = config.ADMISSION_CONTROL
+    ? new AdmissionControl(
+        db,
+        {
+          policy: {
+            minInFlight: config.ADMISSION_MIN_IN_FLIGHT,
+            queueSeconds: config.ADMISSION_QUEUE_SECONDS ?? config.SAGA_DEADLINE_MS / 3_000,
+          },
+          sampleMs: config.ADMISSION_SAMPLE_MS,
+        },
+        context.logger,
+        context.metrics,
+      )
+    : undefined;
+  admission?.start();
   return {
-    routes: ordersRoutes({ db, publisher: messaging.publisher, observe, version }),
+    routes: ordersRoutes({ db, publisher: messaging.publisher, observe, version, admission }),
     readiness: running.readiness,
-    closers: [...running.closers, { name: 'saga deadline', close: () => deadline.stop() }],
+    closers: [
+      ...running.closers,
+      { name: 'saga deadline', close: () => deadline.stop() },
+      { name: 'admission control', close: () => admission?.stop() ?? Promise.resolve() },
+    ],
   };
 }

@@ -5,6 +5,12 @@ import { EventPlayer, startServiceForTest } from '@orderflow/platform/testing';
 import { eventually, uniqueName } from '@orderflow/testing';
 import { startOrders } from './app.js';
 
+const admissionDefaults = {
+  ADMISSION_CONTROL: true,
+  ADMISSION_MIN_IN_FLIGHT: 100,
+  ADMISSION_SAMPLE_MS: 250,
+};
+
 /**
  * The orders service in-process against real Postgres, Kafka and the registry. The
  * other services are played by the test: it reads orders.events and writes the
@@ -19,7 +25,7 @@ describe('orders service', () => {
     service = await startServiceForTest(
       'orders',
       startOrders,
-      { SAGA_DEADLINE_MS: 600_000, SAGA_DEADLINE_SCAN_MS: 200 },
+      { ...admissionDefaults, SAGA_DEADLINE_MS: 600_000, SAGA_DEADLINE_SCAN_MS: 200 },
       prefix,
     );
     await player.start('orders');
@@ -292,6 +298,7 @@ describe('orders saga deadline', () => {
   let service: RunningService;
   beforeAll(async () => {
     service = await startServiceForTest('orders', startOrders, {
+      ...admissionDefaults,
       SAGA_DEADLINE_MS: 1_000,
       SAGA_DEADLINE_SCAN_MS: 200,
     });
@@ -316,5 +323,58 @@ describe('orders saga deadline', () => {
       >;
       expect(body).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'TIMEOUT' } });
     }, 15_000);
+  });
+});
+
+describe('orders admission control', () => {
+  let service: RunningService;
+  beforeAll(async () => {
+    // Nothing plays payments or shipping: every order stays in flight until cancelled.
+    service = await startServiceForTest('orders', startOrders, {
+      ADMISSION_CONTROL: true,
+      ADMISSION_MIN_IN_FLIGHT: 3,
+      ADMISSION_SAMPLE_MS: 50,
+      SAGA_DEADLINE_MS: 600_000,
+      SAGA_DEADLINE_SCAN_MS: 200,
+    });
+  });
+  afterAll(() => service?.stop());
+
+  const place = (key: string) =>
+    fetch(`${service.baseUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': key },
+      body: JSON.stringify({
+        customerId: 'c-busy',
+        items: [{ sku: 'SKU-1', quantity: 1, unitPrice: { amountMinor: 100, currency: 'EUR' } }],
+        shippingAddress: { recipient: 'B', line1: 'x', city: 'y', postalCode: 'z', country: 'PT' },
+      }),
+    });
+
+  it('refuses new orders with 503 and Retry-After while the orders in flight fill the limit, and admits again once they end', async () => {
+    const accepted: string[] = [];
+    for (const key of ['busy-1', 'busy-2', 'busy-3']) {
+      const res = await place(key);
+      expect(res.status).toBe(201);
+      accepted.push(((await res.json()) as { orderId: string }).orderId);
+    }
+    const refused = await place('busy-4');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await refused.json()).toMatchObject({ status: 503, title: 'Service Unavailable' });
+    // A retry of an order already accepted is answered, never refused.
+    expect((await place('busy-1')).status).toBe(200);
+    // Nothing was written for the refused order.
+    const list = (await (await fetch(`${service.baseUrl}/orders?limit=50`)).json()) as {
+      items: { orderId: string }[];
+    };
+    expect(list.items.map((o) => o.orderId).sort()).toEqual([...accepted].sort());
+
+    for (const orderId of accepted.slice(0, 2)) {
+      const res = await fetch(`${service.baseUrl}/orders/${orderId}/cancel`, { method: 'POST' });
+      expect(res.status).toBe(200);
+    }
+    await eventually(async () => expect((await place('busy-4')).status).toBe(201), 10_000, 100);
   });
 });

@@ -1,5 +1,10 @@
 import { assertNever } from '@orderflow/events';
-import type { Executor, HandleCommandResult, RecordedEvent } from '@orderflow/messaging';
+import type {
+  ExpectedVersion,
+  Executor,
+  HandleCommandResult,
+  RecordedEvent,
+} from '@orderflow/messaging';
 import { handleCommand } from '@orderflow/messaging';
 import type { Causation, EventPublisher } from '@orderflow/platform';
 import type { OrderCommand, OrderEvent, OrderState } from '../domain/order.js';
@@ -22,10 +27,13 @@ export function executeOrderCommand(
   orderId: string,
   command: OrderCommand,
   causation: Causation,
+  /** 'no_stream' for an order id just made up: there is nothing to load. */
+  expectedVersion?: ExpectedVersion,
 ): Promise<HandleCommandResult<OrderEvent, OrderState>> {
   return handleCommand(trx, {
     decider: orderDecider,
     streamId: streamOf(orderId),
+    ...(expectedVersion === undefined ? {} : { expectedVersion }),
     keys: lockKeysFor(orderId),
     command,
     metadata: { ...causation },

@@ -3,7 +3,16 @@ import type { Causation, EventPublisher } from '@orderflow/platform';
 import { HttpProblem } from '@orderflow/platform';
 import type { OrdersDb } from '../infra/database.js';
 import type { PlaceOrderRequest } from '../http/schemas.js';
+import type { Admission } from './admission-policy.js';
 import { executeOrderCommand } from './order-commands.js';
+
+/** Admission control refused a new order (see AdmissionControl); nothing was written. */
+export class OverloadedError extends Error {
+  override readonly name = 'OverloadedError';
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many orders in flight to finish this one before its deadline; try again later');
+  }
+}
 
 export interface PlaceOrderOutcome {
   orderId: string;
@@ -21,7 +30,13 @@ export async function placeOrder(
   db: OrdersDb,
   publisher: EventPublisher,
   request: PlaceOrderRequest,
-  options: { idempotencyKey?: string; correlationId: string; now: Date },
+  options: {
+    idempotencyKey?: string;
+    correlationId: string;
+    now: Date;
+    /** Admission control: asked only for an order that would be new. */
+    admit?: () => Admission & { settle?: () => void };
+  },
 ): Promise<PlaceOrderOutcome> {
   const { idempotencyKey: key } = options;
   const hash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
@@ -29,6 +44,23 @@ export async function placeOrder(
     const earlier = await findKey(db, key, hash);
     if (earlier) return earlier;
   }
+  const admission: Admission & { settle?: () => void } = options.admit?.() ?? { admit: true };
+  if (!admission.admit) throw new OverloadedError(admission.retryAfterSeconds);
+  try {
+    return await placeNew(db, publisher, request, hash, options);
+  } finally {
+    admission.settle?.();
+  }
+}
+
+async function placeNew(
+  db: OrdersDb,
+  publisher: EventPublisher,
+  request: PlaceOrderRequest,
+  hash: string,
+  options: { idempotencyKey?: string; correlationId: string; now: Date },
+): Promise<PlaceOrderOutcome> {
+  const { idempotencyKey: key } = options;
   const orderId = randomUUID();
   const causation: Causation = { correlationId: options.correlationId, causationId: orderId };
   try {
@@ -39,6 +71,7 @@ export async function placeOrder(
         orderId,
         { type: 'PlaceOrder', data: { orderId, ...request, now: options.now } },
         causation,
+        'no_stream',
       );
       if (key)
         await trx

@@ -4,7 +4,8 @@ import { Router } from 'express';
 import { InvalidOrderError, OrderConflictError } from '../domain/order.js';
 import { executeOrderCommand } from '../features/order-commands.js';
 import type { ObserveSaga } from '../features/saga-metrics.js';
-import { placeOrder } from '../features/place-order.js';
+import type { AdmissionControl } from '../features/admission.js';
+import { OverloadedError, placeOrder } from '../features/place-order.js';
 import { findOrder, listOrders, sagaHistory } from '../features/read-orders.js';
 import type { OrdersDb } from '../infra/database.js';
 import { openApiDocument } from './openapi.js';
@@ -15,6 +16,8 @@ export interface OrdersApi {
   publisher: EventPublisher;
   observe: ObserveSaga;
   version: string;
+  /** Refuses new orders under overload; absent, every valid order is accepted. */
+  admission?: Pick<AdmissionControl, 'check'> | undefined;
   clock?: () => Date;
 }
 
@@ -24,6 +27,7 @@ export function ordersRoutes({
   publisher,
   observe,
   version,
+  admission,
   clock = () => new Date(),
 }: OrdersApi): Router {
   const routes = Router();
@@ -43,6 +47,7 @@ export function ordersRoutes({
         idempotencyKey: key,
         correlationId: correlationIdOf(res),
         now: clock(),
+        ...(admission ? { admit: () => admission.check() } : {}),
       }),
     );
     setLogOrderId(outcome.orderId);
@@ -94,6 +99,9 @@ async function domainErrors<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (error) {
     if (error instanceof OrderConflictError) throw HttpProblem.conflict(error.message);
+    if (error instanceof OverloadedError) {
+      throw HttpProblem.unavailable(error.message, error.retryAfterSeconds);
+    }
     if (error instanceof InvalidOrderError) {
       throw HttpProblem.unprocessable(error.message, [
         { field: `/${error.field}`, message: error.message },
