@@ -32,12 +32,18 @@ export async function startNotifications(
       application_name: 'notifications-sender',
     },
     publisher: messaging.publisher,
-    transport: smtpTransport(config.SMTP_URL),
+    transport: smtpTransport({
+      url: config.SMTP_URL,
+      maxConnections: config.SMTP_POOL_MAX_CONNECTIONS,
+      maxMessages: config.SMTP_POOL_MAX_MESSAGES,
+    }),
     from: config.MAIL_FROM,
     logger: context.logger,
     registry: context.metrics,
     pollMs: config.NOTIFICATION_POLL_MS,
     retryMaxMs: config.NOTIFICATION_RETRY_MAX_MS,
+    concurrency: config.NOTIFICATION_SEND_CONCURRENCY,
+    batchSize: config.NOTIFICATION_BATCH_SIZE,
   });
   sender.start();
   return {

@@ -18,6 +18,17 @@ const schema = baseConfigSchema.extend(messagingConfigSchema.shape).extend({
   NOTIFICATION_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   /** Cap of the exponential backoff between SMTP attempts for one notification. */
   NOTIFICATION_RETRY_MAX_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * E-mails the sender has in flight at once. Above SMTP_POOL_MAX_CONNECTIONS the extra
+   * ones wait in the pool's queue, so a connection never idles between two messages.
+   */
+  NOTIFICATION_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Due rows the sender reads per pass; it passes again at once while it sent some. */
+  NOTIFICATION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
+  /** SMTP connections the pool keeps open at most (the mail server's per-client limit). */
+  SMTP_POOL_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(4),
+  /** Messages one pooled SMTP connection carries before it is closed and replaced. */
+  SMTP_POOL_MAX_MESSAGES: z.coerce.number().int().min(1).default(100),
 });
 
 export type NotificationsConfig = z.infer<typeof schema>;
@@ -25,3 +36,6 @@ export type NotificationsConfig = z.infer<typeof schema>;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<NotificationsConfig> {
   return parseConfigOrExit(schema, env);
 }
+
+/** For the schema's unit test; the service reads its config once, through `loadConfig`. */
+export const notificationsConfigSchema = schema;

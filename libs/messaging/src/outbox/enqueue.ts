@@ -18,10 +18,18 @@ export interface OutboxMessage {
   key: string | null;
   value: Buffer | null;
   headers: Record<string, string>;
+  /**
+   * The trace this message continues, when it is not the one of the whole call (a
+   * batch of messages about different orders, each in its order's trace).
+   */
+  context?: Context;
 }
 
 export interface EnqueueOptions {
-  /** The trace to continue when the row is published; defaults to the active context. */
+  /**
+   * The trace to continue when the rows are published (unless a message names its
+   * own); defaults to the active context.
+   */
   context?: Context;
 }
 
@@ -45,20 +53,24 @@ export async function enqueue(
     trx,
     messages.flatMap((m) => (m.key === null ? [] : [m.key])),
   );
-  const traceContext = JSON.stringify(captureTraceContext(options.context));
+  const shared = JSON.stringify(captureTraceContext(options.context));
+  const traceContexts = messages.map((m) =>
+    m.context ? JSON.stringify(captureTraceContext(m.context)) : shared,
+  );
   // One statement. The notification is delivered on commit only, and collapsed with
   // the other notifications of the transaction. A hint: the relay also polls, because
   // notifications sent while it is not listening are lost.
   await sql`
     with written as (
       insert into outbox (topic, key, value, headers, trace_context)
-      select m.topic, m.key, m.value, m.headers, ${traceContext}::jsonb
+      select m.topic, m.key, m.value, m.headers, m.trace_context
       from unnest(
         ${messages.map((m) => m.topic)}::text[],
         ${messages.map((m) => m.key)}::text[],
         ${messages.map((m) => m.value)}::bytea[],
-        ${messages.map((m) => JSON.stringify(m.headers))}::jsonb[]
-      ) with ordinality as m(topic, key, value, headers, ord)
+        ${messages.map((m) => JSON.stringify(m.headers))}::jsonb[],
+        ${traceContexts}::jsonb[]
+      ) with ordinality as m(topic, key, value, headers, trace_context, ord)
       order by m.ord
     )
     select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);

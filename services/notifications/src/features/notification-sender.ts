@@ -1,16 +1,18 @@
 import type { Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { LeaderLoop, restoreTraceContext } from '@orderflow/messaging';
 import type { EventPublisher, Logger } from '@orderflow/platform';
 import type pg from 'pg';
 import type { Counter, Registry } from 'prom-client';
 import { retryDelayMs } from '../domain/notification.js';
 import type { NotificationsDb } from '../infra/database.js';
 import type { MailTransport } from '../infra/mail-transport.js';
-import { LeaderLoop, restoreTraceContext } from '@orderflow/messaging';
 import { SENDER_CHANNEL } from '../infra/sender-channel.js';
-import { sendMetrics } from './sender-metrics.js';
-import type { PendingNotification } from './deliver-notification.js';
+import type { Accepted, PendingNotification } from './deliver-notification.js';
 import { dueNotifications, markSent, recordFailure } from './deliver-notification.js';
+import { forEachBounded } from './for-each-bounded.js';
+import { GroupCommit } from './group-commit.js';
+import { sendMetrics } from './sender-metrics.js';
 
 export interface NotificationSenderOptions {
   db: NotificationsDb;
@@ -24,6 +26,9 @@ export interface NotificationSenderOptions {
   tracer?: Tracer;
   pollMs: number;
   retryMaxMs: number;
+  /** E-mails handed to the transport at once (default 8). */
+  concurrency?: number;
+  /** Due rows read per pass (default 200). */
   batchSize?: number;
   lockRetryMs?: number;
   clock?: () => Date;
@@ -32,19 +37,23 @@ export interface NotificationSenderOptions {
 
 /**
  * Sends PENDING notifications over SMTP. Only the leader (advisory lock on its own
- * connection) sends, one row at a time: hand the e-mail to SMTP, then mark the row SENT
- * and enqueue NotificationSent in one transaction. Wakes on NOTIFY from the consumer's
- * commit, with polling as the fallback. A failed attempt leaves the row PENDING with a
- * backoff; nothing is ever dropped.
+ * connection) sends. A pass reads up to `batchSize` due rows and keeps up to
+ * `concurrency` e-mails in flight; the rows the SMTP server accepted are marked SENT,
+ * with one NotificationSent each, in group transactions (see GroupCommit) while the
+ * others are still sending. The pass ends when all of them are committed, so the next
+ * pass never sees a row this one sent; the LeaderLoop passes again at once while a pass
+ * sent something. Wakes on NOTIFY from the consumer's commit, with polling as the
+ * fallback. A failed attempt leaves the row PENDING with a backoff; nothing is dropped.
  *
- * The remaining at-least-once edge: if the process dies after the SMTP server accepted
- * the e-mail and before the row is marked SENT, the next leader sends it again, with
- * the same Message-ID (`messageIdFor`), so the duplicate is recognisable as one message.
- * NotificationSent is still published exactly once, with the row marked SENT.
+ * The remaining at-least-once edge: if the process dies (or a group's transaction
+ * fails) after the SMTP server accepted an e-mail and before its row is marked SENT,
+ * it is sent again later, with the same Message-ID (`messageIdFor`), so the duplicate
+ * is recognisable as one message. NotificationSent is still published exactly once,
+ * with the row marked SENT.
  */
 export class NotificationSender {
-  /** False once stopping: the pass in flight ends after the e-mail it is sending. */
-  private running = false;
+  /** Once stopping, a pass starts no new e-mail; those in flight finish and commit. */
+  private stopping = false;
   private readonly loop: LeaderLoop;
   private readonly metrics: { sent: Counter<'kind'>; failures: Counter<'kind'> };
   private readonly tracer: Tracer;
@@ -71,36 +80,56 @@ export class NotificationSender {
   }
 
   start(): void {
-    this.running = true;
+    this.stopping = false;
     this.loop.start();
   }
 
-  /** Finishes the e-mail in flight, releases the lock and closes the transport. */
+  /** Finishes the e-mails in flight, releases the lock and closes the transport. */
   async stop(): Promise<void> {
-    this.running = false;
+    this.stopping = true;
     await this.loop.stop();
     this.options.transport.close();
   }
 
-  /** One pass over the due rows; returns how many it sent. */
+  /**
+   * One pass over the due rows; returns how many it marked SENT. The LeaderLoop calls
+   * it while this process leads; tests call it directly to run one pass.
+   */
   async sendDue(): Promise<number> {
-    const { db, batchSize = 50, clock = () => new Date() } = this.options;
+    const {
+      db,
+      publisher,
+      batchSize = 200,
+      concurrency = 8,
+      clock = () => new Date(),
+    } = this.options;
+    const rows = await dueNotifications(db, clock(), batchSize);
     let sent = 0;
-    for (const row of await dueNotifications(db, clock(), batchSize)) {
-      if (!this.running) break;
-      if (await this.deliver(row)) sent += 1;
+    const commits = new GroupCommit<Accepted>(async (group) => {
+      const marked = await markSent(db, publisher, group, clock());
+      for (const row of marked) this.metrics.sent.inc({ kind: row.kind });
+      sent += marked.length;
+    });
+    try {
+      await forEachBounded(
+        rows,
+        concurrency,
+        async (row) => {
+          const accepted = await this.attempt(row);
+          if (accepted) commits.add(accepted);
+        },
+        () => !this.stopping && !commits.failed,
+      );
+    } finally {
+      // Also after a failed attempt-recording: what SMTP accepted is marked SENT if it can be.
+      await commits.flush();
     }
     return sent;
   }
 
-  private async deliver(row: PendingNotification): Promise<boolean> {
-    const {
-      db,
-      publisher,
-      transport,
-      clock = () => new Date(),
-      random = Math.random,
-    } = this.options;
+  /** One e-mail, one span in the order's trace; a failure is recorded on the row. */
+  private async attempt(row: PendingNotification): Promise<Accepted | undefined> {
+    const { db, transport, clock = () => new Date(), random = Math.random } = this.options;
     const parent = restoreTraceContext(row.trace_context);
     const span = this.tracer.startSpan(
       'smtp send',
@@ -126,12 +155,10 @@ export class NotificationSender {
         'notification not sent; will retry',
       );
       await recordFailure(db, row, err, new Date(clock().getTime() + delay));
-      return false;
+      return undefined;
     }
     span.end();
-    // The window described above is here: accepted by SMTP, not yet marked SENT.
-    const marked = await markSent(db, publisher, row, clock(), trace.setSpan(parent, span));
-    if (marked) this.metrics.sent.inc({ kind: row.kind });
-    return marked;
+    // The window described above opens here: accepted by SMTP, not yet marked SENT.
+    return { row, traceContext: trace.setSpan(parent, span) };
   }
 }

@@ -24,6 +24,16 @@ export async function sinkMessages(messageId: string): Promise<SinkMessage[]> {
   return messages.filter((m) => m.MessageID === id);
 }
 
+/** How often each Message-ID (without angle brackets) is in the sink, from one listing. */
+export async function sinkMessageIdCounts(): Promise<Map<string, number>> {
+  const response = await fetch(`${stack.endpoints.mailApiUrl}/api/v1/messages`);
+  if (!response.ok) throw new Error(`mail sink answered ${response.status}`);
+  const { messages } = (await response.json()) as { messages: SinkMessage[] };
+  const counts = new Map<string, number>();
+  for (const m of messages) counts.set(m.MessageID, (counts.get(m.MessageID) ?? 0) + 1);
+  return counts;
+}
+
 /** A TCP port that was free a moment ago: nothing listens there until a test starts. */
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -39,13 +49,28 @@ export interface Received {
   subject: string;
 }
 
-/** A real SMTP server owned by one test, on a port of its choosing; records what it accepts. */
-export async function startSmtpServer(port: number) {
+/**
+ * A real SMTP server owned by one test, on a port of its choosing; records what it
+ * accepts. Recipients for which `rejects` answers true are refused at RCPT TO with a
+ * permanent 550, as a real server refuses an unknown mailbox.
+ */
+export async function startSmtpServer(
+  port: number,
+  rejects: (recipient: string) => boolean = () => false,
+) {
   const received: Received[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    disableReverseLookup: true,
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (!rejects(address.address)) return callback();
+      const refused = Object.assign(new Error(`mailbox ${address.address} unavailable`), {
+        responseCode: 550,
+      });
+      callback(refused);
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => {
