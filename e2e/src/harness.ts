@@ -28,8 +28,8 @@ export interface SagaOptions {
 const root = path.resolve(__dirname, '..', '..');
 
 /**
- * The four services as real processes (`tsx services/<name>/src/main.ts`, exactly as
- * the stack runs them), each with a fresh database, all on one unique topic prefix,
+ * The four services as real processes (`node --import tsx services/<name>/src/main.ts`,
+ * exactly as the stack runs them), each with a fresh database, all on one unique topic prefix,
  * so an e2e run shares nothing with another run but the infrastructure.
  */
 export async function startSaga(options: SagaOptions): Promise<Saga> {
@@ -66,9 +66,11 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
   };
   const children: ChildProcess[] = services.map((s) => {
     const log = createWriteStream(path.join(logDir, `${s}.log`));
+    // One process per service, tsx registered in-process: tsx's CLI would run the
+    // service in a second node process, which outlives a SIGKILL of the first.
     const child = spawn(
       process.execPath,
-      [require.resolve('tsx/cli'), path.join(root, 'services', s, 'src', 'main.ts')],
+      ['--import', 'tsx', path.join(root, 'services', s, 'src', 'main.ts')],
       {
         cwd: root,
         env: {

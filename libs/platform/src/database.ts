@@ -2,18 +2,48 @@ import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely';
 import pg from 'pg';
 
-/** A Kysely instance over a pg pool; the caller owns it and destroys it on shutdown. */
+/**
+ * A Kysely instance over a pg pool; the caller owns it and destroys it on shutdown.
+ * A database restart costs retries, not the process: see `survivePoolErrors`.
+ */
 export function createDatabase<DB>(options: {
   url: string;
   poolMax?: number;
   applicationName: string;
+  /** Told once per pooled connection that broke (Postgres restarted, say). */
+  onConnectionLost?: (error: Error) => void;
 }) {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolMax ?? 10,
     application_name: options.applicationName,
+    // Fail a connection attempt that gets no answer, rather than wait on it for ever.
+    connectionTimeoutMillis: 10_000,
   });
+  survivePoolErrors(pool, options.onConnectionLost ?? (() => undefined));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * pg reports a broken connection as an 'error' event on its client, which the pool
+ * re-emits on itself while the client is idle, and an 'error' event that nobody
+ * listens to crashes the process. A fast shutdown or restart of Postgres breaks
+ * every connection at once ("terminating connection due to administrator command").
+ * Nothing is lost by listening: an idle client has already left the pool, and for a
+ * checked-out one the query in flight (or the next) fails and `release` discards the
+ * client; the next checkout opens a new connection.
+ */
+function survivePoolErrors(pool: pg.Pool, onConnectionLost: (error: Error) => void): void {
+  pool.on('error', () => undefined); // already reported by the client's listener below
+  pool.on('connect', (client) => {
+    let reported = false;
+    // A broken connection emits twice: the server's message, then the closed socket.
+    client.on('error', (error) => {
+      if (reported) return;
+      reported = true;
+      onConnectionLost(error);
+    });
+  });
 }
 
 /** Migrations given as an object keyed by sortable names, applied in one run. */

@@ -52,6 +52,8 @@ export async function runService(
     url: config.DATABASE_URL,
     poolMax: config.DATABASE_POOL_MAX,
     applicationName: name,
+    // Readiness reports the outage; the pool reconnects on the next checkout.
+    onConnectionLost: (err) => logger.warn({ err }, 'database connection lost'),
   });
   const closers: Closer[] = [{ name: 'database', close: () => db.destroy() }];
   try {

@@ -41,9 +41,13 @@ export async function createTestDatabase<DB>(prefix = 'test'): Promise<TestDatab
     await admin.end();
   }
   const url = stack.endpoints.postgresUrl.replace(/\/[^/]*$/, `/${name}`);
-  const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }),
-  });
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A fault test restarts Postgres under this pool: the 'error' events of its broken
+  // clients must not crash the test process. The query in flight fails; the pool drops
+  // the client and the next query reconnects (see createDatabase in libs/platform).
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     name,
     url,

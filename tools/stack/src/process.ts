@@ -10,7 +10,9 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { commandLineOf, daemonProcesses } from './process-table.js';
 import { progress } from './progress.js';
+import { workspaceRoot } from './workspace.js';
 
 /** A long-running server started by the stack, tracked by a pid file. */
 export interface DaemonSpec {
@@ -28,19 +30,45 @@ export interface DaemonSpec {
 }
 
 export function readPid(spec: Pick<DaemonSpec, 'pidFile' | 'marker'>): number | undefined {
+  const pid = recordedPid(spec);
+  return pid !== undefined && isOurProcess(pid, spec.marker) ? pid : undefined;
+}
+
+/** The pid in the pid file, alive or not. */
+function recordedPid(spec: Pick<DaemonSpec, 'pidFile'>): number | undefined {
   if (!existsSync(spec.pidFile)) return undefined;
   const pid = Number.parseInt(readFileSync(spec.pidFile, 'utf8').trim(), 10);
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  return isOurProcess(pid, spec.marker) ? pid : undefined;
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 function isOurProcess(pid: number, marker: string): boolean {
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes(marker);
-  } catch {
-    return false;
-  }
+  return commandLineOf(pid)?.includes(marker) === true;
+}
+
+/**
+ * What is left of the daemon in the pid file: its own process if alive, and any
+ * process of its group that carries the marker (see process-table.ts).
+ */
+export function daemonLeftovers(spec: Pick<DaemonSpec, 'pidFile' | 'marker'>): number[] {
+  const pid = recordedPid(spec);
+  return pid === undefined ? [] : daemonProcesses(pid, spec.marker);
+}
+
+/**
+ * How to run a TypeScript entry point as a daemon: ONE node process with tsx
+ * registered in-process. tsx's CLI would spawn a second node process that runs the
+ * code: a SIGKILL of the recorded pid then leaves that one running, holding its port.
+ */
+export function typeScriptEntry(
+  entry: string,
+  args: readonly string[] = [],
+): Pick<DaemonSpec, 'command' | 'args' | 'cwd'> {
+  // `--import tsx` resolves from the working directory: the repository root.
+  return {
+    command: process.execPath,
+    args: ['--import', 'tsx', entry, ...args],
+    cwd: workspaceRoot(),
+  };
 }
 
 export function startDaemon(spec: DaemonSpec): number {
@@ -63,32 +91,38 @@ export function startDaemon(spec: DaemonSpec): number {
   }
 }
 
-/** Stops a daemon and its process group; escalates to SIGKILL after the grace period. */
+/**
+ * Stops a daemon and its process group; escalates to SIGKILL after the grace period.
+ * Also stops what a dead daemon left in its group, so that a server orphaned by a
+ * SIGKILLed parent does not hold its port forever. True if anything was running.
+ */
 export async function stopDaemon(spec: DaemonSpec, graceMs = 20_000): Promise<boolean> {
-  const pid = readPid(spec);
-  if (pid === undefined) {
+  const pid = recordedPid(spec);
+  const running = () => (pid === undefined ? [] : daemonProcesses(pid, spec.marker));
+  if (pid === undefined || running().length === 0) {
     rmSync(spec.pidFile, { force: true });
     return false;
   }
   signalGroup(pid, spec.stopSignal ?? 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && isOurProcess(pid, spec.marker)) await sleep(100);
-  if (isOurProcess(pid, spec.marker)) {
+  while (Date.now() < deadline && running().length > 0) await sleep(100);
+  if (running().length > 0) {
     progress(spec.name, `did not stop within ${graceMs / 1000}s, killing`);
     signalGroup(pid, 'SIGKILL');
-    while (isOurProcess(pid, spec.marker)) await sleep(50);
+    while (running().length > 0) await sleep(50);
   }
   rmSync(spec.pidFile, { force: true });
   return true;
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
-    // Each daemon leads its own process group (detached), so this reaches its children too.
-    process.kill(-pid, signal);
+    // Each daemon leads its own process group (detached), so this reaches its children
+    // too; the caller has checked that the group holds a process of ours.
+    process.kill(-pgid, signal);
   } catch {
     try {
-      process.kill(pid, signal);
+      process.kill(pgid, signal);
     } catch {
       /* already gone */
     }

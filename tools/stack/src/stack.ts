@@ -68,6 +68,8 @@ async function startAll(selected: Component[]): Promise<void> {
       continue;
     }
     if (pid === undefined) {
+      // A daemon killed alone may have left a child behind that holds its port.
+      if (await stopDaemon(c.daemon)) progress(c.name, 'stopped what an earlier run left behind');
       await c.prepare();
       const newPid = startDaemon(c.daemon);
       progress(c.name, `started (pid ${newPid}), waiting until it answers`);

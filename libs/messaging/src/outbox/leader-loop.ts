@@ -78,6 +78,9 @@ export class LeaderLoop {
         this.setLeading(false);
         await session?.close();
       }
+      // A lost session wakes the loop (so a leader stops at once); the wake-up must not
+      // also cut the wait before the next attempt, or an outage becomes a reconnect storm.
+      this.pending = false;
       if (this.running) await this.idle(lockRetryMs);
     }
   }

@@ -112,7 +112,11 @@ export class OutboxRelay {
     // read and send), then start this batch's and return to read the next.
     await this.settleDelete(true);
     const ids = rows.map((r) => r.id);
-    this.deleting = { ids, done: deleteRows(db, ids) };
+    const done = deleteRows(db, ids);
+    // Awaited by settleDelete; until then a failure (the database restarting, say) must
+    // not surface as an unhandled rejection.
+    done.catch(() => undefined);
+    this.deleting = { ids, done };
     const now = Date.now();
     for (const row of rows)
       this.metrics.publishLatency.observe((now - row.created_at.getTime()) / 1000);

@@ -33,7 +33,11 @@ export const messagingConfigSchema = z.object({
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
   /** Records handled in one transaction at most. */
   CONSUMER_MAX_BATCH: z.coerce.number().int().min(1).max(1_000).default(200),
-  /** A member silent this long is taken out of the group and its partitions move. */
+  /**
+   * A member silent this long is taken out of the group and its partitions move: the
+   * time a SIGKILLed consumer's partitions wait. Brokers refuse less than their
+   * group.min.session.timeout.ms (6 s by default; the local stack allows 1 s).
+   */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(10_000),
   KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
   /** Inbox entries older than this are pruned hourly; keep it far above any redelivery window. */
@@ -143,6 +147,8 @@ export async function createMessaging(
         consumer: {
           sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
           heartbeatInterval: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+          // A stop waits for the fetch in flight; an idle fetch returns after this long.
+          maxWaitTimeInMs: 1_000,
         },
         // Before any transaction: a record that does not decode, or does not belong on
         // its topic, is dead-lettered without touching the database.

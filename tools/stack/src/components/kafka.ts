@@ -132,6 +132,10 @@ function serverProperties(config: StackConfig, dataDir: string): string {
     'transaction.state.log.min.isr=1',
     'min.insync.replicas=1',
     'group.initial.rebalance.delay.ms=0',
+    // Services here are restarted all the time, often by SIGKILL: a member that died
+    // without leaving its group holds the group's next rebalance until its session
+    // expires. Let consumers ask for sessions of a few seconds (Kafka's floor is 6 s).
+    'group.min.session.timeout.ms=1000',
     'log.retention.hours=24',
     '',
   ].join('\n');

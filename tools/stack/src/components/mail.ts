@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Component } from '../component.js';
 import { componentPaths } from '../component.js';
 import type { StackConfig } from '../config.js';
+import { typeScriptEntry } from '../process.js';
 import { httpOk } from '../readiness.js';
 import { workspaceRoot } from '../workspace.js';
 
@@ -27,14 +27,11 @@ export function mail(config: StackConfig): Component {
     },
     daemon: {
       name: 'mail',
-      command: process.execPath,
-      args: [
-        createRequire(path.join(root, 'package.json')).resolve('tsx/cli'),
-        path.join(root, 'tools', 'stack', 'src', 'mail-sink.ts'),
+      ...typeScriptEntry(path.join(root, 'tools', 'stack', 'src', 'mail-sink.ts'), [
         host,
         String(ports.smtp),
         String(ports.mailApi),
-      ],
+      ]),
       pidFile: paths.pidFile,
       logFile: paths.logFile,
       marker: 'mail-sink.ts',

@@ -86,6 +86,8 @@ export function postgres(config: StackConfig): Component {
         connectionString: config.endpoints.postgresUrl,
         connectionTimeoutMillis: 1_000,
       });
+      // A probe racing a restart fails; it must not crash the process with an uncaught 'error'.
+      client.on('error', () => undefined);
       try {
         await client.connect();
         const result = await client.query<{ ok: number }>('select 1 as ok');

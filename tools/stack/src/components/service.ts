@@ -1,29 +1,42 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import type { Component } from '../component.js';
 import { componentPaths } from '../component.js';
 import type { StackConfig } from '../config.js';
 import { stackEnvironment } from '../config.js';
+import { typeScriptEntry } from '../process.js';
 import { httpOk } from '../readiness.js';
 import { workspaceRoot } from '../workspace.js';
 
 export const serviceNames = ['orders', 'payments', 'shipping', 'notifications'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
+/** For tests that run a private copy of a service next to the stack's own. */
+export interface ServiceOverrides {
+  /** The database to use (owned by the service's role) instead of the one named after it. */
+  database?: string;
+  /** Extra variables, e.g. KAFKA_TOPIC_PREFIX for topics and a consumer group of its own. */
+  env?: Record<string, string>;
+}
+
 /**
  * One of the four services as a process, from source (tsx), with its own database
  * and role on the stack's Postgres, demo data seeded, and the same environment
  * variables it reads in docker compose and Kubernetes.
  */
-export function service(config: StackConfig, name: ServiceName): Component {
+export function service(
+  config: StackConfig,
+  name: ServiceName,
+  overrides: ServiceOverrides = {},
+): Component {
   const paths = componentPaths(config, name);
   const root = workspaceRoot();
   const port = config.ports.services[name];
   const url = `http://${config.host}:${port}`;
+  const database = overrides.database ?? name;
   const databaseUrl = config.endpoints.postgresUrl
     .replace(/\/\/[^@]+@/, `//${name}@`)
-    .replace(/\/[^/]*$/, `/${name}`);
+    .replace(/\/[^/]*$/, `/${database}`);
 
   return {
     name,
@@ -34,12 +47,15 @@ export function service(config: StackConfig, name: ServiceName): Component {
     /** The service's own database, owned by a role of its own: no service reads another's. */
     async prepare() {
       const admin = new pg.Client({ connectionString: config.endpoints.postgresUrl });
+      // Postgres restarting under us fails the query in flight; without a listener the
+      // client's 'error' event would also crash the whole CLI.
+      admin.on('error', () => undefined);
       await admin.connect();
       try {
         const role = await admin.query('select 1 from pg_roles where rolname = $1', [name]);
         if (role.rowCount === 0) await admin.query(`create role "${name}" login`);
-        const db = await admin.query('select 1 from pg_database where datname = $1', [name]);
-        if (db.rowCount === 0) await admin.query(`create database "${name}" owner "${name}"`);
+        const db = await admin.query('select 1 from pg_database where datname = $1', [database]);
+        if (db.rowCount === 0) await admin.query(`create database "${database}" owner "${name}"`);
       } finally {
         await admin.end();
       }
@@ -47,13 +63,12 @@ export function service(config: StackConfig, name: ServiceName): Component {
 
     daemon: {
       name,
-      command: process.execPath,
-      args: [
-        createRequire(path.join(root, 'package.json')).resolve('tsx/cli'),
-        path.join(root, 'services', name, 'src', 'main.ts'),
-      ],
-      cwd: root,
-      env: { ...process.env, ...serviceEnvironment(config, name, port, databaseUrl) },
+      ...typeScriptEntry(path.join(root, 'services', name, 'src', 'main.ts')),
+      env: {
+        ...process.env,
+        ...serviceEnvironment(config, name, port, databaseUrl),
+        ...overrides.env,
+      },
       pidFile: paths.pidFile,
       logFile: paths.logFile,
       marker: path.join('services', name, 'src', 'main.ts'),
@@ -79,6 +94,8 @@ function serviceEnvironment(
     OTEL_EXPORTER_OTLP_ENDPOINT: shared['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? '',
     OTEL_SERVICE_NAME: name,
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
+    // A service killed here is restarted at once: its partitions should not wait long.
+    KAFKA_SESSION_TIMEOUT_MS: '3000',
   };
   const own: Record<ServiceName, Record<string, string>> = {
     orders: { SAGA_DEADLINE_MS: String(config.demo.sagaDeadlineMs) },
