@@ -1,3 +1,6 @@
+// Before any kafkajs client exists: see the module.
+import './kafkajs-idle-fix.js';
+
 export type { Executor, Logger, MessagingTables } from './types.js';
 export { Headers, DlqHeaders, headersToStrings } from './headers.js';
 export type { ExpectedVersion } from './errors.js';
@@ -15,7 +18,10 @@ export type { Decider, DomainEvent } from './event-store/decider.js';
 export { fold } from './event-store/decider.js';
 export { DeciderSpecification } from './event-store/decider-specification.js';
 export type { NewEvent, RecordedEvent, StreamEvents } from './event-store/event-store.js';
-export { appendEvents, readStream } from './event-store/event-store.js';
+export { appendEvents, loadStream, readStream, readStreams } from './event-store/event-store.js';
+export type { BulkWrite } from './event-store/unit-of-work.js';
+export { UnitOfWork, deferWrite, withUnitOfWork } from './event-store/unit-of-work.js';
+export { unitOfWorkOf } from './event-store/current-unit.js';
 export type { HandleCommandOptions, HandleCommandResult } from './event-store/handle-command.js';
 export { handleCommand } from './event-store/handle-command.js';
 export type { Projection, ProjectionRunnerOptions } from './event-store/projections.js';
@@ -26,7 +32,7 @@ export {
 } from './event-store/projections.js';
 
 export type { EnqueueOptions, OutboxMessage } from './outbox/enqueue.js';
-export { OUTBOX_CHANNEL, enqueue } from './outbox/enqueue.js';
+export { OUTBOX_CHANNEL, enqueue, writeOutbox } from './outbox/enqueue.js';
 export type { OutboxRelayOptions } from './outbox/relay.js';
 export { OutboxRelay } from './outbox/relay.js';
 export { LeaderLoop } from './outbox/leader-loop.js';

@@ -3,7 +3,7 @@ import type { ServiceContext, ServiceParts } from '@orderflow/platform';
 import { createMessaging, migrateToLatest } from '@orderflow/platform';
 import type { NotificationsConfig } from './config.js';
 import { NotificationSender } from './features/notification-sender.js';
-import { lockKeysFor, recordOrderOutcomes } from './features/record-order-outcomes.js';
+import { lockKeysFor, orderOutcomes } from './features/record-order-outcomes.js';
 import { notificationsRoutes } from './http/routes.js';
 import type { NotificationsDb } from './infra/database.js';
 import { smtpTransport } from './infra/mail-transport.js';
@@ -21,10 +21,10 @@ export async function startNotifications(
   await migrateToLatest(context.db, notificationsMigrations);
   const db = context.db as unknown as NotificationsDb;
   const messaging = await createMessaging('notifications', ['orders'], config, context);
-  const running = await messaging.start(
-    recordOrderOutcomes(config.NOTIFY_EMAIL_DOMAIN),
-    lockKeysFor,
-  );
+  const outcomes = orderOutcomes(config.NOTIFY_EMAIL_DOMAIN);
+  const running = await messaging.start(outcomes.handle, lockKeysFor, {
+    prepareBatch: outcomes.prepareBatch,
+  });
   const sender = new NotificationSender({
     db,
     connection: {

@@ -3,7 +3,11 @@ import type { EventDataMap, EventType } from '@orderflow/events';
 import type { RunningService } from '@orderflow/platform/testing';
 import { EventPlayer, startServiceForTest } from '@orderflow/platform/testing';
 import { eventually, uniqueName } from '@orderflow/testing';
+import { rebuildProjection } from '@orderflow/messaging';
+import type { Kysely } from 'kysely';
 import { startOrders } from './app.js';
+import type { OrdersDatabase } from './infra/database.js';
+import { ordersView } from './projections/orders-view.js';
 
 const admissionDefaults = {
   ADMISSION_CONTROL: true,
@@ -291,6 +295,19 @@ describe('orders service', () => {
       '/orders/{orderId}',
       '/orders/{orderId}/cancel',
     ]);
+  });
+
+  it('rebuilds orders_view from the event log into the rows the commands wrote', async () => {
+    const db = service.database.db as Kysely<OrdersDatabase>;
+    const view = () => db.selectFrom('orders_view').selectAll().orderBy('order_id').execute();
+    const before = await view();
+    // The earlier tests left orders in every state: pending, confirmed, cancelled.
+    expect(new Set(before.map((r) => r.status))).toEqual(
+      new Set(['PENDING', 'CONFIRMED', 'CANCELLED']),
+    );
+    const events = await rebuildProjection(db, ordersView, 3);
+    expect(events).toBeGreaterThan(before.length);
+    expect(await view()).toEqual(before);
   });
 });
 

@@ -2,8 +2,7 @@ import { migrateMessaging } from '@orderflow/messaging';
 import type { ServiceContext, ServiceParts } from '@orderflow/platform';
 import { createMessaging, migrateToLatest } from '@orderflow/platform';
 import type { PaymentsConfig } from './config.js';
-import { lockBatchAccounts } from './features/batch-locks.js';
-import { handlePaymentFacts, lockKeysFor } from './features/payment-commands.js';
+import { lockKeysFor, paymentFacts, reactsTo } from './features/payment-commands.js';
 import { paymentsRoutes } from './http/routes.js';
 import type { PaymentsDb } from './infra/database.js';
 import { demoAccounts, paymentsMigrations } from './infra/migrations.js';
@@ -24,12 +23,12 @@ export async function startPayments(
       .execute();
   }
   const messaging = await createMessaging('payments', ['orders', 'shipping'], config, context);
-  const running = await messaging.start(
-    handlePaymentFacts(messaging.publisher, {
-      reviewThresholdMinor: config.PAYMENT_REVIEW_THRESHOLD_MINOR,
-    }),
-    lockKeysFor,
-    { lockRows: lockBatchAccounts },
-  );
+  const facts = paymentFacts(messaging.publisher, {
+    reviewThresholdMinor: config.PAYMENT_REVIEW_THRESHOLD_MINOR,
+  });
+  const running = await messaging.start(facts.handle, lockKeysFor, {
+    prepareBatch: facts.prepareBatch,
+    reactsTo,
+  });
   return { routes: paymentsRoutes(db), ...running };
 }

@@ -2,8 +2,7 @@ import { migrateMessaging } from '@orderflow/messaging';
 import type { ServiceContext, ServiceParts } from '@orderflow/platform';
 import { createMessaging, migrateToLatest } from '@orderflow/platform';
 import type { ShippingConfig } from './config.js';
-import { lockBatchStock } from './features/batch-locks.js';
-import { handleShipmentFacts, lockKeysFor } from './features/shipment-commands.js';
+import { lockKeysFor, reactsTo, shipmentFacts } from './features/shipment-commands.js';
 import { shippingRoutes } from './http/routes.js';
 import type { ShippingDb } from './infra/database.js';
 import { demoStock, shippingMigrations } from './infra/migrations.js';
@@ -24,11 +23,14 @@ export async function startShipping(
       .execute();
   }
   const messaging = await createMessaging('shipping', ['orders', 'payments'], config, context);
-  const handler = handleShipmentFacts(messaging.publisher, {
+  const facts = shipmentFacts(messaging.publisher, {
     carrier: config.SHIPPING_CARRIER,
     transitDays: config.SHIPPING_TRANSIT_DAYS,
     deliverableCountries: config.SHIPPING_COUNTRIES,
   });
-  const running = await messaging.start(handler, lockKeysFor, { lockRows: lockBatchStock });
+  const running = await messaging.start(facts.handle, lockKeysFor, {
+    prepareBatch: facts.prepareBatch,
+    reactsTo,
+  });
   return { routes: shippingRoutes(db), ...running };
 }

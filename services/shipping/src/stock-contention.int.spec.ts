@@ -5,7 +5,7 @@ import type { InboundMessage } from '@orderflow/messaging';
 import { headersToStrings, lockKeys, rebuildProjection, recordInInbox } from '@orderflow/messaging';
 import { decodeMessage, EventPublisher } from '@orderflow/platform';
 import { eventually } from '@orderflow/testing';
-import { handleShipmentFacts, lockKeysFor } from './features/shipment-commands.js';
+import { lockKeysFor, shipmentFacts } from './features/shipment-commands.js';
 import { reservations } from './projections/reservations.js';
 import type { ShippingHarness } from './test-support/shipping-harness.js';
 import {
@@ -44,16 +44,17 @@ describe('shipping stock under contention', () => {
   });
 
   /**
-   * The service's consumer takes one record at a time, so the test runs the handler
-   * itself in concurrent transactions, each opened as the consumer opens it (keys
-   * locked, then the inbox row). Half the orders list the SKUs the other way round:
-   * without sorted row locks they could deadlock, without row locks they would
-   * overdraw (the check constraint would fail the transaction).
+   * Concurrent transactions on the same SKUs happen when two partitions, or two
+   * instances of the service, handle records at once. The test runs the handler itself
+   * in concurrent transactions, each opened as the consumer opens one for a single
+   * record (keys locked, then the inbox row). Half the orders list the SKUs the other
+   * way round: without sorted row locks they could deadlock, without row locks they
+   * would overdraw (the check constraint would fail the transaction).
    */
   it('decides concurrent transactions for the same SKUs one at a time, without deadlocks', async () => {
     await h.stock('SKU-HOT', 3);
     await h.stock('SKU-COLD', 100);
-    const handler = handleShipmentFacts(new EventPublisher(h.serde, '/orderflow/shipping'), {
+    const { handle } = shipmentFacts(new EventPublisher(h.serde, '/orderflow/shipping'), {
       carrier: 'test-post',
       transitDays: 2,
       deliverableCountries: ['PT'],
@@ -86,7 +87,7 @@ describe('shipping stock under contention', () => {
       await h.db.transaction().execute(async (trx) => {
         await lockKeys(trx, lockKeysFor(data.orderId));
         await recordInInbox(trx, 'contention-test', id);
-        await handler(trx, decoded, raw);
+        await handle(trx, decoded, raw);
       });
     };
 

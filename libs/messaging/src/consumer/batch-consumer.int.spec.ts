@@ -179,6 +179,29 @@ describe('MessageConsumer batches', () => {
     expect((await effectsInCommitOrder()).map((e) => e.seq)).toEqual([1, 2]);
   });
 
+  it('acknowledges records the service does not react to without a transaction or an inbox row', async () => {
+    const topic = uniqueName('batches.ignored');
+    await createTopics(kafka, [topic], 1);
+    const kept = randomUUID();
+    const skipped = randomUUID();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [record('order-4', 1, kept), record('order-4', 'not-mine', skipped)],
+    });
+    const c = consumer([topic], { ignore: (message) => message.value?.toString() === 'not-mine' });
+    await c.instance.start();
+    try {
+      await eventually(async () => expect(await c.outcomes()).toEqual({ handled: 1, ignored: 1 }));
+    } finally {
+      await c.instance.stop();
+    }
+    expect((await effectsInCommitOrder()).map((e) => e.seq)).toEqual([1]);
+    const inbox = await database.db.selectFrom('inbox').select('message_id').execute();
+    expect(inbox.map((r) => r.message_id)).toContain(kept);
+    expect(inbox.map((r) => r.message_id)).not.toContain(skipped);
+  });
+
   it('waits out an unavailable database for longer than the retry budget instead of dead-lettering', async () => {
     const topic = uniqueName('batches.outage');
     await createTopics(kafka, [topic], 1);

@@ -1,11 +1,18 @@
 import type { Context, Span, Tracer } from '@opentelemetry/api';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  INVALID_SPAN_CONTEXT,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { SpanAttributes } from '@orderflow/telemetry';
 import { NonRetriableError, isRetriable } from '../errors.js';
 import { restoreTraceContext } from '../tracing.js';
 import type { InboundMessage } from './inbound-message.js';
 
-export type Outcome = 'handled' | 'duplicate' | 'dead_lettered';
+/** `ignored`: a record the service does not react to, acknowledged without a transaction. */
+export type Outcome = 'handled' | 'duplicate' | 'dead_lettered' | 'ignored';
 
 /**
  * One record on its way through the consumer: what `decode` made of it, the keys its
@@ -20,6 +27,8 @@ export interface Delivery<T> {
   /** Decoding failed in a way that may pass later (the registry is unreachable, say). */
   undecoded?: unknown;
   keys: string[];
+  /** Set for a record the service does not react to: no span, no transaction. */
+  ignored?: boolean;
   span: Span;
   /** The span's context: the handler runs in it, so what it writes carries it. */
   context: Context;
@@ -31,6 +40,8 @@ export interface PrepareOptions<T> {
   tracer: Tracer;
   decode?: (message: InboundMessage) => T | Promise<T>;
   lockKeys?: (message: InboundMessage, decoded: T) => string[];
+  /** Records the service does not react to (nothing to write, nothing to dedupe). */
+  ignore?: (message: InboundMessage, decoded: T) => boolean;
 }
 
 /**
@@ -41,6 +52,24 @@ export async function prepareDelivery<T>(
   message: InboundMessage,
   options: PrepareOptions<T>,
 ): Promise<Delivery<T>> {
+  let decoded = undefined as T;
+  let poison: unknown;
+  let undecoded: unknown;
+  let keys: string[] = [];
+  if (!message.id) poison = new NonRetriableError('record has no ce_id header');
+  else if (message.key === null) poison = new NonRetriableError('record has no key');
+  else {
+    try {
+      decoded = options.decode ? await options.decode(message) : (undefined as T);
+      if (options.ignore?.(message, decoded)) {
+        return { message, decoded, keys, ignored: true, span: idle, context: ROOT_CONTEXT };
+      }
+      keys = options.lockKeys?.(message, decoded) ?? [message.key];
+    } catch (error) {
+      if (isRetriable(error)) undecoded = error;
+      else poison = error;
+    }
+  }
   const parent = restoreTraceContext(message.headers);
   const span = options.tracer.startSpan(
     `${message.topic} process`,
@@ -58,26 +87,19 @@ export async function prepareDelivery<T>(
     },
     parent,
   );
-  const delivery: Delivery<T> = {
+  return {
     message,
-    decoded: undefined as T,
-    keys: [],
+    decoded,
+    keys,
     span,
     context: trace.setSpan(parent, span),
+    ...(poison === undefined ? {} : { poison }),
+    ...(undecoded === undefined ? {} : { undecoded }),
   };
-  if (!message.id) delivery.poison = new NonRetriableError('record has no ce_id header');
-  else if (message.key === null) delivery.poison = new NonRetriableError('record has no key');
-  else {
-    try {
-      delivery.decoded = options.decode ? await options.decode(message) : (undefined as T);
-      delivery.keys = options.lockKeys?.(message, delivery.decoded) ?? [message.key];
-    } catch (error) {
-      if (isRetriable(error)) delivery.undecoded = error;
-      else delivery.poison = error;
-    }
-  }
-  return delivery;
 }
+
+/** The span of an ignored record: none is recorded. */
+const idle = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** Ends the record's span with what became of it. */
 export function finishDelivery(delivery: Delivery<unknown>, outcome: Outcome, error?: unknown) {

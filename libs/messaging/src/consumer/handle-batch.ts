@@ -1,5 +1,6 @@
 import { context } from '@opentelemetry/api';
 import { recordAllInInbox } from '../inbox/inbox.js';
+import { withUnitOfWork } from '../event-store/unit-of-work.js';
 import { lockKeys } from '../lock-key.js';
 import type { Executor } from '../types.js';
 import type { Delivery } from './delivery.js';
@@ -40,9 +41,11 @@ export interface BatchResult {
 
 /**
  * Handles deliveries (in offset order) in ONE transaction: their keys locked in one
- * statement, their ids in the inbox in one statement, then each new one's handler in
- * its own trace context. A record that throws rolls the whole transaction back; the
- * caller then handles the records one by one to isolate it.
+ * statement, their ids in the inbox in one statement, their streams read in one, then
+ * each new one's handler in its own trace context, in a unit of work whose writes
+ * (events, projections, outbox, deferred writes) go out together at the end. A record
+ * that throws rolls the whole transaction back; the caller then handles the records
+ * one by one to isolate it.
  */
 export async function handleBatch<T>(
   parts: BatchParts<T>,
@@ -67,18 +70,23 @@ export async function handleBatch<T>(
       if (fresh.delete(d.message.id!)) toHandle.push(d);
       else duplicates.add(d);
     }
-    if (toHandle.length > 0) await parts.beforeBatch?.(trx, toHandle);
     const afterCommit: AfterCommit[] = [];
-    for (const d of toHandle) {
-      const done = await context.with(d.context, () =>
-        parts.handler(trx, d.message, {
-          ...ctx,
-          traceContext: d.context,
-          decoded: d.decoded,
-        }),
-      );
-      if (done) afterCommit.push(done);
-    }
+    if (toHandle.length === 0) return { duplicates, afterCommit };
+    // The batch's writes through the event store go out together when the unit flushes.
+    await withUnitOfWork(trx, async (unit) => {
+      await unit.prefetch(toHandle.flatMap((d) => d.keys));
+      await parts.beforeBatch?.(trx, toHandle);
+      for (const d of toHandle) {
+        const done = await context.with(d.context, () =>
+          parts.handler(trx, d.message, {
+            ...ctx,
+            traceContext: d.context,
+            decoded: d.decoded,
+          }),
+        );
+        if (done) afterCommit.push(done);
+      }
+    });
     return { duplicates, afterCommit };
   });
 }

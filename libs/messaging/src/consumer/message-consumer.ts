@@ -1,10 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Tracer } from '@opentelemetry/api';
-import { context, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { recordInInbox } from '../inbox/inbox.js';
-import { lockKeys } from '../lock-key.js';
 import { connectOrderedProducer } from '../producer.js';
 import type { Executor, Logger } from '../types.js';
 import { defaultLogger } from '../types.js';
@@ -36,6 +34,11 @@ export interface MessageConsumerOptions<T = undefined> {
   inboxName?: string;
   /** Keys the handler's transaction writes under; defaults to the record key. */
   lockKeys?: (message: InboundMessage, decoded: T) => string[];
+  /**
+   * Records the service does not react to: acknowledged without a span or a
+   * transaction (they change nothing, so there is nothing to dedupe).
+   */
+  ignore?: (message: InboundMessage, decoded: T) => boolean;
   retry?: Partial<RetryPolicy>;
   deadLetterTopic?: (topic: string) => string;
   /** Partitions whose batches are handled at the same time, each in its own transaction. */
@@ -141,10 +144,15 @@ export class MessageConsumer<T = undefined> {
   }
 
   private async handleChunk(records: InboundMessage[], heartbeat: () => Promise<void>) {
-    const { groupId, decode, lockKeys } = this.options;
-    const deliveries = await Promise.all(
-      records.map((m) => prepareDelivery(m, { groupId, tracer: this.tracer, decode, lockKeys })),
+    const { groupId, decode, lockKeys, ignore } = this.options;
+    const prepared = await Promise.all(
+      records.map((m) =>
+        prepareDelivery(m, { groupId, tracer: this.tracer, decode, lockKeys, ignore }),
+      ),
     );
+    for (const d of prepared)
+      if (d.ignored) this.metrics.outcome(groupId, d.message.topic, 'ignored');
+    const deliveries = prepared.filter((d) => !d.ignored);
     const live = deliveries.filter((d) => d.poison === undefined);
     const batched =
       !live.some((d) => d.undecoded !== undefined) && (await this.asBatch(live, heartbeat));
@@ -186,8 +194,8 @@ export class MessageConsumer<T = undefined> {
   /** One record in its own transaction, with retries; dead-lettered if it keeps failing. */
   private async handleAlone(d: Delivery<T>, heartbeat: () => Promise<void>): Promise<void> {
     if (d.poison !== undefined) return this.deadLetter(d, d.poison, 1);
-    const { db, handler, decode } = this.options;
-    const inboxName = this.options.inboxName ?? this.options.groupId;
+    const { decode } = this.options;
+    const parts = { ...this.options, inboxName: this.options.inboxName ?? this.options.groupId };
     for (let attempt = 1, tries = 1; ; tries++) {
       const timer = this.metrics.startAttempt(this.options.groupId, d.message.topic);
       try {
@@ -196,22 +204,11 @@ export class MessageConsumer<T = undefined> {
           d.keys = this.options.lockKeys?.(d.message, d.decoded) ?? [d.message.key!];
           d.undecoded = undefined;
         }
-        const result = await db.transaction().execute(async (trx) => {
-          await lockKeys(trx, d.keys);
-          if (!(await recordInInbox(trx, inboxName, d.message.id!))) return 'duplicate' as const;
-          return context.with(d.context, () =>
-            handler(trx, d.message, {
-              attempt,
-              heartbeat,
-              traceContext: d.context,
-              decoded: d.decoded,
-            }),
-          );
-        });
+        const result = await handleBatch(parts, [d], { attempt, heartbeat });
         timer();
         this.metrics.batchRecords.observe(1);
-        this.finish(d, result === 'duplicate' ? 'duplicate' : 'handled');
-        if (typeof result === 'function') result();
+        this.finish(d, result.duplicates.has(d) ? 'duplicate' : 'handled');
+        for (const done of result.afterCommit) done();
         return;
       } catch (error) {
         timer();

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { ExpectedVersion } from '../errors.js';
 import { WrongExpectedVersionError } from '../errors.js';
 import { assertKeysLocked } from '../lock-key.js';
+import { unitOfWorkOf } from './current-unit.js';
 import { captureTraceContext } from '../tracing.js';
 import type { EventsTable, Executor } from '../types.js';
 import { messagingDb } from '../types.js';
@@ -50,8 +51,10 @@ export async function appendEvents(
   expectedVersion: ExpectedVersion,
   events: readonly NewEvent[],
 ): Promise<RecordedEvent[]> {
-  assertKeysLocked(trx, [streamId]);
   const expected = expectedVersion === 'no_stream' ? 0 : expectedVersion;
+  const unit = unitOfWorkOf(trx);
+  if (unit) return unit.append(streamId, expected, events);
+  assertKeysLocked(trx, [streamId]);
   if (events.length === 0) {
     if (expected !== 'any') await checkVersion(trx, streamId, expected);
     return [];
@@ -118,6 +121,39 @@ export async function appendEvents(
 async function checkVersion(trx: Executor, streamId: string, expected: number): Promise<void> {
   const actual = await streamVersion(trx, streamId);
   if (actual !== expected) throw new WrongExpectedVersionError(streamId, expected, actual);
+}
+
+/**
+ * A stream as the transaction sees it: in a unit of work, what the unit read plus
+ * what it appended (see UnitOfWork); otherwise read now.
+ */
+export function loadStream<E extends { type: string; data: unknown } = NewEvent>(
+  trx: Executor,
+  streamId: string,
+): Promise<StreamEvents<E>> {
+  return unitOfWorkOf(trx)?.stream<E>(streamId) ?? readStream<E>(trx, streamId);
+}
+
+/** Several streams in one query; a stream with no events is absent from the map. */
+export async function readStreams(
+  db: Executor,
+  streamIds: readonly string[],
+): Promise<Map<string, StreamEvents>> {
+  const rows = await messagingDb(db)
+    .selectFrom('events')
+    .selectAll()
+    .where('stream_id', '=', sql<string>`any(${streamIds}::text[])`)
+    .orderBy('stream_id')
+    .orderBy('version')
+    .execute();
+  const streams = new Map<string, StreamEvents>();
+  for (const row of rows) {
+    const stream = streams.get(row.stream_id) ?? { events: [], version: 0 };
+    stream.events.push(toRecorded(row));
+    stream.version = row.version;
+    streams.set(row.stream_id, stream);
+  }
+  return streams;
 }
 
 /** The events of one stream in version order, and its current version. */

@@ -7,7 +7,8 @@ import type { Executor } from '../types.js';
 import type { Decider, DomainEvent } from './decider.js';
 import { fold } from './decider.js';
 import type { RecordedEvent, StreamEvents } from './event-store.js';
-import { appendEvents, readStream } from './event-store.js';
+import { appendEvents, loadStream } from './event-store.js';
+import { unitOfWorkOf } from './current-unit.js';
 import type { Projection } from './projections.js';
 
 export interface HandleCommandOptions<Command, Event extends DomainEvent, State> {
@@ -49,7 +50,8 @@ export interface HandleCommandResult<Event extends DomainEvent, State> {
  * Load → decide → append + outbox + inline projections, all in the caller's
  * transaction, which must not have written anything yet: the stream (and `keys`) are
  * locked first, so that per-key order on Kafka equals commit order (see `lockKeys`).
- * Domain errors thrown by `decide` propagate and the transaction rolls back.
+ * Domain errors thrown by `decide` propagate and the transaction rolls back. In a unit
+ * of work (a consumer's batch) the writes wait for the unit's flush.
  */
 export async function handleCommand<Command, Event extends DomainEvent, State>(
   trx: Executor,
@@ -62,7 +64,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     options.loaded ??
     (options.expectedVersion === 'no_stream'
       ? { events: [], version: 0 }
-      : await readStream<Event>(trx, streamId));
+      : await loadStream<Event>(trx, streamId));
   if (typeof options.expectedVersion === 'number' && options.expectedVersion !== stream.version) {
     throw new WrongExpectedVersionError(streamId, options.expectedVersion, stream.version);
   }
@@ -83,7 +85,12 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
         )) as RecordedEvent<Event>[]);
   const state = decided.reduce((s, e) => decider.evolve(s, e), before);
   if (recorded.length > 0) {
-    for (const projection of options.projections ?? []) await projection.apply(trx, recorded);
+    const unit = unitOfWorkOf(trx);
+    for (const projection of options.projections ?? []) {
+      // In a unit of work, applied with the rest of its batch when it flushes.
+      if (unit) unit.project(projection, recorded);
+      else await projection.apply(trx, recorded);
+    }
     if (options.toMessages) await enqueue(trx, await options.toMessages(recorded, state));
   }
   return { events: recorded, state, version: stream.version + recorded.length };

@@ -44,25 +44,11 @@ export async function catchUpProjection(
         .where('name', '=', projection.name)
         .forUpdate()
         .executeTakeFirstOrThrow();
-      const rows = await store
-        .selectFrom('events')
-        .selectAll()
-        .where(
-          sql<boolean>`(tx_id, global_position) > (${checkpoint.tx_id}::xid8, ${checkpoint.position}::bigint)`,
-        )
-        .where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())`)
-        .orderBy('tx_id')
-        .orderBy('global_position')
-        .limit(batchSize)
-        .execute();
+      const rows = await eventsAfter(trx, checkpoint, batchSize);
       const last = rows.at(-1);
       if (!last) return 0;
       await projection.apply(trx, rows.map(toRecorded));
-      await store
-        .updateTable('projection_checkpoints')
-        .set({ tx_id: last.tx_id, position: last.global_position, updated_at: sql`now()` })
-        .where('name', '=', projection.name)
-        .execute();
+      await moveCheckpoint(trx, projection.name, last);
       return rows.length;
     });
     total += applied;
@@ -70,11 +56,16 @@ export async function catchUpProjection(
   }
 }
 
-/** Empties the projection and replays the whole event log into it. */
+/**
+ * Empties the projection and replays the whole event log into it. Only while nothing
+ * else writes the projection (no handler runs): between the reset and the end of the
+ * replay it is incomplete. Each batch is applied in a transaction of its own while the
+ * next one is read on another connection.
+ */
 export async function rebuildProjection(
   db: Executor,
   projection: Projection,
-  batchSize = 500,
+  batchSize = 2_000,
 ): Promise<number> {
   await db.transaction().execute(async (trx) => {
     await projection.reset(trx);
@@ -86,7 +77,52 @@ export async function rebuildProjection(
       )
       .execute();
   });
-  return catchUpProjection(db, projection, batchSize);
+  let total = 0;
+  let next = eventsAfter(db, { tx_id: '0', position: '0' }, batchSize);
+  for (;;) {
+    const rows = await next;
+    const last = rows.at(-1);
+    if (!last) return total;
+    next = eventsAfter(db, last, batchSize);
+    // Handled if the apply below fails first; awaited on the next turn otherwise.
+    next.catch(() => undefined);
+    await db.transaction().execute(async (trx) => {
+      await projection.apply(trx, rows.map(toRecorded));
+      await moveCheckpoint(trx, projection.name, last);
+    });
+    total += rows.length;
+  }
+}
+
+type Position = { tx_id: string; position?: string; global_position?: string };
+
+/**
+ * Up to `limit` events after a position, in `(tx_id, global_position)` order, below
+ * the oldest running transaction (see `catchUpProjection`).
+ */
+function eventsAfter(db: Executor, after: Position, limit: number) {
+  const position = after.global_position ?? after.position ?? '0';
+  return messagingDb(db)
+    .selectFrom('events')
+    .selectAll()
+    .where(sql<boolean>`(tx_id, global_position) > (${after.tx_id}::xid8, ${position}::bigint)`)
+    .where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())`)
+    .orderBy('tx_id')
+    .orderBy('global_position')
+    .limit(limit)
+    .execute();
+}
+
+async function moveCheckpoint(
+  trx: Executor,
+  name: string,
+  last: { tx_id: string; global_position: string },
+): Promise<void> {
+  await messagingDb(trx)
+    .updateTable('projection_checkpoints')
+    .set({ tx_id: last.tx_id, position: last.global_position, updated_at: sql`now()` })
+    .where('name', '=', name)
+    .execute();
 }
 
 export interface ProjectionRunnerOptions {

@@ -1,7 +1,9 @@
 import type { Context } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { sql } from 'kysely';
 import { Headers } from '../headers.js';
 import { assertKeysLocked } from '../lock-key.js';
+import { unitOfWorkOf } from '../event-store/current-unit.js';
 import { captureTraceContext } from '../tracing.js';
 import type { Executor } from '../types.js';
 
@@ -53,13 +55,28 @@ export async function enqueue(
     trx,
     messages.flatMap((m) => (m.key === null ? [] : [m.key])),
   );
-  const shared = JSON.stringify(captureTraceContext(options.context));
+  const trace = options.context ?? context.active();
+  const unit = unitOfWorkOf(trx);
+  if (unit) unit.enqueue(messages, trace);
+  else await writeOutbox(trx, messages, trace);
+}
+
+/**
+ * Inserts outbox rows in one statement, each with the trace it continues (its own, or
+ * `trace`). The notification is delivered on commit only, and collapsed with the other
+ * notifications of the transaction. A hint: the relay also polls, because
+ * notifications sent while it is not listening are lost.
+ */
+export async function writeOutbox(
+  trx: Executor,
+  messages: readonly OutboxMessage[],
+  trace: Context = context.active(),
+): Promise<void> {
+  if (messages.length === 0) return;
+  const shared = JSON.stringify(captureTraceContext(trace));
   const traceContexts = messages.map((m) =>
     m.context ? JSON.stringify(captureTraceContext(m.context)) : shared,
   );
-  // One statement. The notification is delivered on commit only, and collapsed with
-  // the other notifications of the transaction. A hint: the relay also polls, because
-  // notifications sent while it is not listening are lost.
   await sql`
     with written as (
       insert into outbox (topic, key, value, headers, trace_context)

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { LeaderSession } from './leader-session.js';
 
@@ -116,16 +115,24 @@ export class LeaderLoop {
     this.options.onLeadership?.(leading);
   }
 
-  /** Waits for a notification, a stop, or the timeout, whichever comes first. */
+  /**
+   * Waits for a notification, a stop, or the timeout, whichever comes first. A plain
+   * timer and resolver, not an aborted sleep: under load the relay is woken hundreds of
+   * times a second, and an abort creates an error (with its stack trace) every time.
+   */
   private async idle(ms: number): Promise<void> {
     if (this.pending || !this.running) {
       this.pending = false;
       return;
     }
-    const wakeUp = new AbortController();
-    this.wake = () => wakeUp.abort();
-    await sleep(ms, undefined, { signal: wakeUp.signal }).catch(() => undefined);
-    this.wake = () => undefined;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.wake(), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = () => undefined;
+        resolve();
+      };
+    });
     this.pending = false;
   }
 }

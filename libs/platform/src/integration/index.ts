@@ -5,4 +5,4 @@ export { createKafka, messagingLogger } from './kafka.js';
 export { EventPublisher } from './publish.js';
 export type { Causation } from './publish.js';
 export { createMessaging, messagingConfigSchema, prefixedTopics } from './runtime.js';
-export type { EventHandler, LockRows, Messaging, MessagingConfig } from './runtime.js';
+export type { EventHandler, PrepareBatch, Messaging, MessagingConfig } from './runtime.js';

@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import type { Service, TopicMap } from '@orderflow/events';
+import type { IntegrationEvent, Service, TopicMap } from '@orderflow/events';
 import { EventSerde, Topics } from '@orderflow/events';
 import type { AfterCommit, Executor, InboundMessage } from '@orderflow/messaging';
 import {
@@ -65,10 +65,11 @@ export type EventHandler = (
 ) => Promise<void | AfterCommit>;
 
 /**
- * Row locks a batch's handlers will take, taken first and in sorted order (see
- * BeforeBatch): e.g. payments locks the accounts of the batch's customers.
+ * Runs before the handlers of a batch, in its transaction: loads in one query what they
+ * will need, and takes the row locks they will take, in sorted order (see
+ * BeforeBatch). Payments locks and reads the accounts of the batch's customers, say.
  */
-export type LockRows = (trx: Executor, events: readonly DecodedMessage[]) => Promise<void>;
+export type PrepareBatch = (trx: Executor, events: readonly DecodedMessage[]) => Promise<void>;
 
 export interface Messaging {
   kafka: Kafka;
@@ -82,7 +83,14 @@ export interface Messaging {
   start(
     handler: EventHandler,
     lockKeysFor: (orderId: string) => string[],
-    options?: { lockRows?: LockRows },
+    options?: {
+      prepareBatch?: PrepareBatch;
+      /**
+       * The consumed events the service does not react to: they are acknowledged
+       * without a transaction (and without an inbox row: they change nothing).
+       */
+      reactsTo?: (event: IntegrationEvent) => boolean;
+    },
   ): Promise<Required<Pick<ServiceParts, 'readiness' | 'closers'>>>;
 }
 
@@ -132,7 +140,7 @@ export async function createMessaging(
         pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
       });
       relay.start();
-      const { lockRows } = options;
+      const { prepareBatch, reactsTo } = options;
       const consumer = new MessageConsumer<DecodedMessage>({
         kafka,
         db,
@@ -154,10 +162,11 @@ export async function createMessaging(
         // its topic, is dead-lettered without touching the database.
         decode: (message) => decodeMessage(serde, message),
         lockKeys: (_message, decoded) => lockKeysFor(decoded.event.data.orderId),
-        ...(lockRows
+        ...(reactsTo ? { ignore: (_message, decoded) => !reactsTo(decoded.event) } : {}),
+        ...(prepareBatch
           ? {
               beforeBatch: (trx, batch) =>
-                lockRows(
+                prepareBatch(
                   trx,
                   batch.map((d) => d.decoded),
                 ),

@@ -1,17 +1,21 @@
-import type { OrderPlaced } from '@orderflow/events';
 import type { Executor } from '@orderflow/messaging';
-import { NonRetriableError, captureTraceContext } from '@orderflow/messaging';
-import type { DecodedMessage, EventHandler } from '@orderflow/platform';
-import type { Kysely } from 'kysely';
+import { NonRetriableError, captureTraceContext, deferWrite } from '@orderflow/messaging';
+import type { DecodedMessage, EventHandler, PrepareBatch } from '@orderflow/platform';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { renderEmail } from '../domain/email.js';
-import type { Outcome } from '../domain/notification.js';
 import { messageIdFor, outcomeOf, recipientFor } from '../domain/notification.js';
-import type { NotificationsDatabase } from '../infra/database.js';
+import type {
+  NotificationsDatabase,
+  NotificationsTable,
+  OrderContactsTable,
+} from '../infra/database.js';
 import { SENDER_CHANNEL } from '../infra/sender-channel.js';
 
 /** The keys a notifications transaction for an order locks: the order id (the outbox key). */
 export const lockKeysFor = (orderId: string) => [orderId];
+
+type Contact = Insertable<OrderContactsTable>;
 
 /**
  * What notifications does with orders.events, in the consumer's transaction (after the
@@ -19,22 +23,54 @@ export const lockKeysFor = (orderId: string) => [orderId];
  * outcome becomes one PENDING notification row. Sending happens later, outside any
  * consumer transaction (see NotificationSender), so a slow or down SMTP server never
  * holds up the partition.
+ *
+ * A batch's contacts are read in one query first (`prepareBatch`), and its rows are
+ * written together when the batch flushes; an outcome finds the contact of an order
+ * placed earlier in the same batch among the contacts still to be written.
  */
-export function recordOrderOutcomes(emailDomain: string): EventHandler {
-  return async (trx: Executor, { event, headers, causation }: DecodedMessage) => {
-    const db = trx as Kysely<NotificationsDatabase>;
+export function orderOutcomes(emailDomain: string): {
+  handle: EventHandler;
+  prepareBatch: PrepareBatch;
+} {
+  const contacts = new WeakMap<Executor, Map<string, Contact>>();
+  const known = (trx: Executor) => {
+    const map = contacts.get(trx) ?? new Map<string, Contact>();
+    contacts.set(trx, map);
+    return map;
+  };
+
+  const prepareBatch: PrepareBatch = async (trx, events) => {
+    const wanted = events.filter((e) => outcomeOf(e.event)).map((e) => e.event.data.orderId);
+    if (wanted.length === 0) return;
+    const rows = await db(trx)
+      .selectFrom('order_contacts')
+      .selectAll()
+      .where('order_id', 'in', wanted)
+      .execute();
+    const map = known(trx);
+    for (const row of rows) map.set(row.order_id, contactOf(row));
+  };
+
+  const handle: EventHandler = async (trx, { event, headers, causation }: DecodedMessage) => {
+    const map = known(trx);
     if (event.type === 'OrderPlaced') {
-      await rememberContact(db, event.data, emailDomain);
+      const { orderId, customerId, total, placedAt } = event.data;
+      const contact: Contact = {
+        order_id: orderId,
+        customer_id: customerId,
+        email: recipientFor(customerId, emailDomain),
+        total_minor: total.amountMinor,
+        currency: total.currency,
+        placed_at: placedAt,
+      };
+      if (!map.has(orderId)) map.set(orderId, contact);
+      await deferWrite(trx, 'order_contacts', contact, writeContacts);
       return;
     }
     const outcome = outcomeOf(event);
     if (!outcome) return;
     const orderId = event.data.orderId;
-    const contact = await db
-      .selectFrom('order_contacts')
-      .selectAll()
-      .where('order_id', '=', orderId)
-      .executeTakeFirst();
+    const contact = map.get(orderId) ?? (await findContact(trx, orderId));
     // OrderPlaced comes first on the same topic and key, so this means a lost or
     // truncated history. Without it there is no one to write to: the record is
     // dead-lettered where it can be inspected and redriven once the order is known,
@@ -44,68 +80,71 @@ export function recordOrderOutcomes(emailDomain: string): EventHandler {
         `${event.type} ${headers.id} for order ${orderId}, whose OrderPlaced was never seen: no recipient`,
       );
     }
-    await createNotification(db, {
-      orderId,
-      customerId: contact.customer_id,
-      recipient: contact.email,
-      total: { amountMinor: Number(contact.total_minor), currency: contact.currency },
+    const email = renderEmail(
+      { orderId, total: { amountMinor: Number(contact.total_minor), currency: contact.currency } },
       outcome,
-      causation,
-    });
+    );
+    await deferWrite(
+      trx,
+      'notifications',
+      {
+        order_id: orderId,
+        kind: outcome.kind,
+        customer_id: contact.customer_id,
+        recipient: contact.email,
+        subject: email.subject,
+        body: email.text,
+        message_id: messageIdFor(orderId, outcome.kind),
+        correlation_id: causation.correlationId,
+        causation_id: causation.causationId,
+        trace_context: JSON.stringify(captureTraceContext()),
+      },
+      writeNotifications,
+    );
   };
+
+  return { handle, prepareBatch };
 }
 
-async function rememberContact(
-  db: Kysely<NotificationsDatabase>,
-  order: OrderPlaced,
-  domain: string,
-): Promise<void> {
-  await db
+const db = (trx: Executor) => trx as Kysely<NotificationsDatabase>;
+
+const contactOf = (row: Selectable<OrderContactsTable>): Contact => ({
+  ...row,
+  total_minor: Number(row.total_minor),
+});
+
+async function findContact(trx: Executor, orderId: string): Promise<Contact | undefined> {
+  const row = await db(trx)
+    .selectFrom('order_contacts')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .executeTakeFirst();
+  return row && contactOf(row);
+}
+
+async function writeContacts(trx: Executor, rows: readonly Contact[]): Promise<void> {
+  await db(trx)
     .insertInto('order_contacts')
-    .values({
-      order_id: order.orderId,
-      customer_id: order.customerId,
-      email: recipientFor(order.customerId, domain),
-      total_minor: order.total.amountMinor,
-      currency: order.total.currency,
-      placed_at: order.placedAt,
-    })
+    .values([...rows])
     .onConflict((oc) => oc.column('order_id').doNothing())
     .execute();
 }
 
-async function createNotification(
-  db: Kysely<NotificationsDatabase>,
-  n: {
-    orderId: string;
-    customerId: string;
-    recipient: string;
-    total: { amountMinor: number; currency: string };
-    outcome: Outcome;
-    causation: DecodedMessage['causation'];
-  },
-) {
-  const email = renderEmail({ orderId: n.orderId, total: n.total }, n.outcome);
-  // The primary key (order_id, kind) is the dedupe: a second OrderConfirmed for the
-  // same order (a new event id, so the inbox let it through) changes nothing.
-  const inserted = await db
+/**
+ * The primary key (order_id, kind) is the dedupe: a second OrderConfirmed for the same
+ * order (a new event id, so the inbox let it through) changes nothing. NOTIFY is
+ * delivered on commit, to whichever process leads the sender: an in-process signal
+ * here would fire before the rows are visible, and only locally.
+ */
+async function writeNotifications(
+  trx: Executor,
+  rows: readonly Insertable<NotificationsTable>[],
+): Promise<void> {
+  const inserted = await db(trx)
     .insertInto('notifications')
-    .values({
-      order_id: n.orderId,
-      kind: n.outcome.kind,
-      customer_id: n.customerId,
-      recipient: n.recipient,
-      subject: email.subject,
-      body: email.text,
-      message_id: messageIdFor(n.orderId, n.outcome.kind),
-      correlation_id: n.causation.correlationId,
-      causation_id: n.causation.causationId,
-      trace_context: JSON.stringify(captureTraceContext()),
-    })
+    .values([...rows])
     .onConflict((oc) => oc.columns(['order_id', 'kind']).doNothing())
     .returning('order_id')
-    .executeTakeFirst();
-  // NOTIFY is delivered on commit, and to whichever process leads the sender: an
-  // in-process signal here would fire before the row is visible, and only locally.
-  if (inserted) await sql`select pg_notify(${SENDER_CHANNEL}, '')`.execute(db);
+    .execute();
+  if (inserted.length > 0) await sql`select pg_notify(${SENDER_CHANNEL}, '')`.execute(trx);
 }

@@ -1,10 +1,11 @@
 import { assertNever } from '@orderflow/events';
 import type { IntegrationEvent } from '@orderflow/events';
 import type { Executor } from '@orderflow/messaging';
+import { deferWrite } from '@orderflow/messaging';
 import type { DecodedMessage, EventHandler, EventPublisher } from '@orderflow/platform';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { OrderCommand } from '../domain/order.js';
-import type { OrdersDatabase } from '../infra/database.js';
+import type { OrdersDatabase, SagaLogTable } from '../infra/database.js';
 import { executeOrderCommand } from './order-commands.js';
 import type { ObserveSaga } from './saga-metrics.js';
 
@@ -21,21 +22,31 @@ export function recordSagaFacts(
   return async (trx: Executor, message: DecodedMessage) => {
     const { event, headers, causation } = message;
     const orderId = event.data.orderId;
-    await (trx as Kysely<OrdersDatabase>)
-      .insertInto('saga_log')
-      .values({
+    await deferWrite(
+      trx,
+      'saga_log',
+      {
         order_id: orderId,
         event_id: headers.id,
         type: event.type,
         source: headers.source,
         occurred_at: headers.time,
-      })
-      .onConflict((oc) => oc.columns(['order_id', 'event_id']).doNothing())
-      .execute();
+      },
+      writeSagaLog,
+    );
     const command = commandFor(event, clock());
     if (!command) return undefined;
     return observe(await executeOrderCommand(trx, publisher, orderId, command, causation));
   };
+}
+
+/** Saga log rows in one statement; an event already logged for its order is skipped. */
+async function writeSagaLog(trx: Executor, rows: readonly Insertable<SagaLogTable>[]) {
+  await (trx as Kysely<OrdersDatabase>)
+    .insertInto('saga_log')
+    .values([...rows])
+    .onConflict((oc) => oc.columns(['order_id', 'event_id']).doNothing())
+    .execute();
 }
 
 export function commandFor(event: IntegrationEvent, now: Date): OrderCommand | undefined {

@@ -1,64 +1,63 @@
 import { assertNever } from '@orderflow/events';
 import type { Executor, Projection, RecordedEvent } from '@orderflow/messaging';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { OrderEvent } from '../domain/order.js';
-import type { Kysely, Updateable } from 'kysely';
-import type { OrdersDatabase, OrdersViewTable } from '../infra/database.js';
+import type { OrdersDatabase } from '../infra/database.js';
+
+/** The columns of an orders_view row that events set, by name. */
+type Row = Record<string, unknown>;
 
 /**
  * Keeps orders_view in step with the Order streams. It runs inline, in the command's
- * transaction, so a read after a write sees the write; `npm run orders:rebuild-view`
- * replays the event log into it from scratch.
+ * transaction, so a read after a write sees the write; `rebuildProjection` replays the
+ * event log into it from scratch.
+ *
+ * Any number of events costs at most two statements: the events are folded per order
+ * in memory into a new row (an order placed in this batch) or a patch of the columns
+ * they set (an order placed earlier), written with one insert and one update.
  */
 export const ordersView: Projection = {
   name: 'orders_view',
 
   async apply(trx: Executor, events: readonly RecordedEvent[]) {
     const db = trx as Kysely<OrdersDatabase>;
+    const created = new Map<string, Row>();
+    const patched = new Map<string, Row>();
     for (const recorded of events as readonly RecordedEvent<OrderEvent>[]) {
-      const event = { type: recorded.type, data: recorded.data } as OrderEvent;
       const orderId = recorded.streamId.replace(/^order-/, '');
-      const touched = { updated_at: recorded.recordedAt, version: recorded.version };
-      switch (event.type) {
-        case 'OrderPlaced':
-          await db
-            .insertInto('orders_view')
-            .values({
-              order_id: orderId,
-              customer_id: event.data.customerId,
-              correlation_id: recorded.metadata['correlationId'] as string,
-              status: 'PENDING',
-              total_minor: event.data.total.amountMinor,
-              currency: event.data.total.currency,
-              items: JSON.stringify(event.data.items),
-              cancel_reason: null,
-              cancel_detail: null,
-              payment_id: null,
-              shipment_id: null,
-              placed_at: new Date(event.data.placedAt),
-              ...touched,
-            })
-            .execute();
-          break;
-        case 'PaymentAuthorized':
-          await update(db, orderId, { payment_id: event.data.paymentId, ...touched });
-          break;
-        case 'ShipmentScheduled':
-          await update(db, orderId, { shipment_id: event.data.shipmentId, ...touched });
-          break;
-        case 'OrderConfirmed':
-          await update(db, orderId, { status: 'CONFIRMED', ...touched });
-          break;
-        case 'OrderCancelled':
-          await update(db, orderId, {
-            status: 'CANCELLED',
-            cancel_reason: event.data.reason,
-            cancel_detail: event.data.detail ?? null,
-            ...touched,
-          });
-          break;
-        default:
-          assertNever(event);
-      }
+      const change = columnsOf(recorded);
+      const row = created.get(orderId) ?? patched.get(orderId);
+      if (row) Object.assign(row, change);
+      else if (recorded.type === 'OrderPlaced')
+        created.set(orderId, { order_id: orderId, ...change });
+      else patched.set(orderId, { order_id: orderId, ...change });
+    }
+    if (created.size > 0) {
+      await sql`
+        insert into orders_view (order_id, customer_id, correlation_id, status, total_minor,
+          currency, items, cancel_reason, cancel_detail, payment_id, shipment_id, placed_at,
+          updated_at, version)
+        select r.order_id, r.customer_id, r.correlation_id, r.status, r.total_minor, r.currency,
+          r.items, r.cancel_reason, r.cancel_detail, r.payment_id, r.shipment_id, r.placed_at,
+          r.updated_at, r.version
+        from jsonb_populate_recordset(null::orders_view, ${JSON.stringify([...created.values()])}::jsonb) r
+      `.execute(db);
+    }
+    if (patched.size > 0) {
+      // Only the columns a patch names change: a patch may set a column to null.
+      await sql`
+        update orders_view v set
+          status = case when patch ? 'status' then patch->>'status' else v.status end,
+          cancel_reason = case when patch ? 'cancel_reason' then patch->>'cancel_reason' else v.cancel_reason end,
+          cancel_detail = case when patch ? 'cancel_detail' then patch->>'cancel_detail' else v.cancel_detail end,
+          payment_id = case when patch ? 'payment_id' then patch->>'payment_id' else v.payment_id end,
+          shipment_id = case when patch ? 'shipment_id' then patch->>'shipment_id' else v.shipment_id end,
+          updated_at = (patch->>'updated_at')::timestamptz,
+          version = (patch->>'version')::integer
+        from jsonb_array_elements(${JSON.stringify([...patched.values()])}::jsonb) as p(patch)
+        where v.order_id = patch->>'order_id'
+      `.execute(db);
     }
   },
 
@@ -67,6 +66,40 @@ export const ordersView: Projection = {
   },
 };
 
-function update(db: Kysely<OrdersDatabase>, orderId: string, values: Updateable<OrdersViewTable>) {
-  return db.updateTable('orders_view').set(values).where('order_id', '=', orderId).execute();
+/** The columns one event sets. */
+function columnsOf(recorded: RecordedEvent<OrderEvent>): Row {
+  const event = { type: recorded.type, data: recorded.data } as OrderEvent;
+  const touched = { updated_at: recorded.recordedAt.toISOString(), version: recorded.version };
+  switch (event.type) {
+    case 'OrderPlaced':
+      return {
+        customer_id: event.data.customerId,
+        correlation_id: recorded.metadata['correlationId'],
+        status: 'PENDING',
+        total_minor: event.data.total.amountMinor,
+        currency: event.data.total.currency,
+        items: event.data.items,
+        cancel_reason: null,
+        cancel_detail: null,
+        payment_id: null,
+        shipment_id: null,
+        placed_at: event.data.placedAt,
+        ...touched,
+      };
+    case 'PaymentAuthorized':
+      return { payment_id: event.data.paymentId, ...touched };
+    case 'ShipmentScheduled':
+      return { shipment_id: event.data.shipmentId, ...touched };
+    case 'OrderConfirmed':
+      return { status: 'CONFIRMED', ...touched };
+    case 'OrderCancelled':
+      return {
+        status: 'CANCELLED',
+        cancel_reason: event.data.reason,
+        cancel_detail: event.data.detail ?? null,
+        ...touched,
+      };
+    default:
+      return assertNever(event);
+  }
 }

@@ -2,12 +2,16 @@ import { assertNever } from '@orderflow/events';
 import type { IntegrationEvent } from '@orderflow/events';
 import type { Executor, RecordedEvent } from '@orderflow/messaging';
 import { handleCommand } from '@orderflow/messaging';
-import type { DecodedMessage, EventHandler, EventPublisher } from '@orderflow/platform';
-import type { Kysely } from 'kysely';
+import type {
+  DecodedMessage,
+  EventHandler,
+  EventPublisher,
+  PrepareBatch,
+} from '@orderflow/platform';
 import type { PaymentCommand, PaymentEvent } from '../domain/payment.js';
 import { paymentDecider } from '../domain/payment.js';
-import type { PaymentsDatabase } from '../infra/database.js';
 import { ledger } from '../projections/ledger.js';
+import { BatchBalances } from './batch-balances.js';
 
 export const streamOf = (orderId: string) => `payment-${orderId}`;
 
@@ -17,20 +21,21 @@ export const lockKeysFor = (orderId: string) => [streamOf(orderId), orderId];
 /**
  * Payments' part of the saga: authorize on OrderPlaced; refund on OrderCancelled or
  * ShipmentFailed (whichever comes first; the decider refunds at most once). Runs in
- * the consumer's transaction, which has already locked the order's keys.
+ * the consumer's transaction, which has already locked the order's keys; `prepareBatch`
+ * locks and reads the batch's accounts before any of its records is handled.
  */
-export function handlePaymentFacts(
+export function paymentFacts(
   publisher: EventPublisher,
   policy: { reviewThresholdMinor: number | undefined },
   clock: () => Date = () => new Date(),
   newId: () => string = () => crypto.randomUUID(),
-): EventHandler {
-  return async (trx: Executor, { event, causation }: DecodedMessage) => {
-    const db = trx as Kysely<PaymentsDatabase>;
-    const command = await commandFor(db, event, { ...policy, now: clock(), newId });
+): { handle: EventHandler; prepareBatch: PrepareBatch } {
+  const balances = new BatchBalances();
+  const handle: EventHandler = async (trx: Executor, { event, causation }: DecodedMessage) => {
+    const command = await commandFor(trx, event, balances, { ...policy, now: clock(), newId });
     if (!command) return;
     const orderId = event.data.orderId;
-    await handleCommand(trx, {
+    const result = await handleCommand(trx, {
       decider: paymentDecider,
       streamId: streamOf(orderId),
       keys: lockKeysFor(orderId),
@@ -40,12 +45,21 @@ export function handlePaymentFacts(
       toMessages: (events) =>
         Promise.all(events.flatMap((e) => toIntegration(publisher, e, causation))),
     });
+    balances.apply(trx, result.events);
   };
+  return { handle, prepareBatch: balances.prepareBatch };
 }
 
+/** The events payments acts on; the others it consumes are only acknowledged. */
+export const reactsTo = (event: IntegrationEvent): boolean =>
+  event.type === 'OrderPlaced' ||
+  event.type === 'OrderCancelled' ||
+  event.type === 'ShipmentFailed';
+
 async function commandFor(
-  db: Kysely<PaymentsDatabase>,
+  trx: Executor,
   event: IntegrationEvent,
+  balances: BatchBalances,
   {
     reviewThresholdMinor,
     now,
@@ -56,16 +70,7 @@ async function commandFor(
     case 'OrderPlaced': {
       const { orderId, customerId, total } = event.data;
       // Locked until commit: two orders of one customer are authorized one after the other.
-      const account = await db
-        .selectFrom('accounts')
-        .select(['balance_minor', 'currency'])
-        .where('customer_id', '=', customerId)
-        .forUpdate()
-        .executeTakeFirst();
-      const balance = account && {
-        amountMinor: Number(account.balance_minor),
-        currency: account.currency,
-      };
+      const balance = await balances.balanceOf(trx, customerId);
       return {
         type: 'AuthorizePayment',
         data: {

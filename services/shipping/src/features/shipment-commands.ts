@@ -1,12 +1,17 @@
 import { assertNever } from '@orderflow/events';
 import type { IntegrationEvent } from '@orderflow/events';
 import type { Executor } from '@orderflow/messaging';
-import { fold, handleCommand, lockKeys, readStream } from '@orderflow/messaging';
-import type { DecodedMessage, EventHandler, EventPublisher } from '@orderflow/platform';
+import { fold, handleCommand, loadStream, lockKeys } from '@orderflow/messaging';
+import type {
+  DecodedMessage,
+  EventHandler,
+  EventPublisher,
+  PrepareBatch,
+} from '@orderflow/platform';
 import type { Context, ShipmentCommand, ShipmentEvent, ShipmentState } from '../domain/shipment.js';
 import { shipmentDecider } from '../domain/shipment.js';
 import { reservations } from '../projections/reservations.js';
-import { lockStock } from './stock.js';
+import { BatchStock } from './batch-stock.js';
 import { toIntegration } from './to-integration.js';
 
 export const streamOf = (orderId: string) => `shipment-${orderId}`;
@@ -24,15 +29,17 @@ type WithoutContext<C> = C extends unknown ? Omit<C, 'context'> : never;
 /**
  * Shipping's part of the saga: note the order and the payment in either order,
  * reserve and schedule once both are known, release on cancellation. Runs in the
- * consumer's transaction, which has already locked the order's keys.
+ * consumer's transaction, which has already locked the order's keys; `prepareBatch`
+ * locks and reads the batch's stock rows before any of its records is handled.
  */
-export function handleShipmentFacts(
+export function shipmentFacts(
   publisher: EventPublisher,
   policy: CarrierPolicy,
   clock: () => Date = () => new Date(),
   newId: () => string = () => crypto.randomUUID(),
-): EventHandler {
-  return async (trx: Executor, { event, causation }: DecodedMessage) => {
+): { handle: EventHandler; prepareBatch: PrepareBatch } {
+  const stock = new BatchStock();
+  const handle: EventHandler = async (trx: Executor, { event, causation }: DecodedMessage) => {
     const intent = intentFor(event);
     if (!intent) return;
     const orderId = intent.data.orderId;
@@ -40,16 +47,16 @@ export function handleShipmentFacts(
     // A no-op when the consumer locked them (it did); it fails loudly if anyone else
     // calls this after a write, since the stock lock below assigns the xid.
     await lockKeys(trx, lockKeysFor(orderId));
-    // Read ahead of handleCommand, to learn which SKUs need stock, and handed to it:
+    // Loaded ahead of handleCommand, to learn which SKUs need stock, and handed to it:
     // nobody else can append to the stream while we hold its key.
-    const stream = await readStream<ShipmentEvent>(trx, streamId);
+    const stream = await loadStream<ShipmentEvent>(trx, streamId);
     const state = fold(
       shipmentDecider,
       stream.events.map((e) => ({ type: e.type, data: e.data }) as ShipmentEvent),
     );
-    const stock = await lockStock(trx, linesToReserve(intent, state));
-    const context: Context = { ...policy, shipmentId: newId(), now: clock(), stock };
-    await handleCommand(trx, {
+    const available = await stock.available(trx, linesToReserve(intent, state));
+    const context: Context = { ...policy, shipmentId: newId(), now: clock(), stock: available };
+    const result = await handleCommand(trx, {
       decider: shipmentDecider,
       streamId,
       keys: lockKeysFor(orderId),
@@ -60,7 +67,9 @@ export function handleShipmentFacts(
       toMessages: (events) =>
         Promise.all(events.flatMap((e) => toIntegration(publisher, e, causation))),
     });
+    stock.apply(trx, result.events);
   };
+  return { handle, prepareBatch: stock.prepareBatch };
 }
 
 /**
@@ -73,6 +82,9 @@ function linesToReserve(intent: Intent, state: ShipmentState) {
   if (intent.type === 'RecordPaymentAuthorized' && state.order) return state.order.lines;
   return [];
 }
+
+/** The events shipping acts on; the others it consumes are only acknowledged. */
+export const reactsTo = (event: IntegrationEvent): boolean => intentFor(event) !== undefined;
 
 export function intentFor(event: IntegrationEvent): Intent | undefined {
   switch (event.type) {

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
+import { sql } from 'kysely';
+import { WrongExpectedVersionError } from '../errors.js';
+import { assertKeysLocked } from '../lock-key.js';
+import type { OutboxMessage } from '../outbox/enqueue.js';
+import { writeOutbox } from '../outbox/enqueue.js';
+import { captureTraceContext } from '../tracing.js';
+import type { Executor } from '../types.js';
+import type { NewEvent, RecordedEvent, StreamEvents } from './event-store.js';
+import { readStreams } from './event-store.js';
+import type { Projection } from './projections.js';
+import { attachUnitOfWork, unitOfWorkOf } from './current-unit.js';
+
+/** Writes of one kind collected in a unit of work and made in one go at flush. */
+export type BulkWrite<T> = (trx: Executor, items: readonly T[]) => Promise<void>;
+
+/**
+ * The event-store work of one transaction that handles a batch of records, done in a
+ * few statements whatever the batch's size: the batch's streams are read together,
+ * and the new events, what inline projections make of them, the outbox rows and any
+ * other deferred writes are written together by `flush`, before the transaction
+ * commits. Decisions are made on the streams as this unit sees them (what was read,
+ * plus what it appended), so the records of a batch build on each other exactly as
+ * they would one transaction at a time.
+ *
+ * `handleCommand`, `appendEvents`, `loadStream` and `enqueue` use the unit of the
+ * transaction they are given, if it has one (see `withUnitOfWork`), and write at once
+ * otherwise.
+ */
+export class UnitOfWork {
+  /** The time the unit's events are recorded at. */
+  readonly now = new Date();
+  private readonly streams = new Map<string, StreamEvents>();
+  private readonly appended: { event: RecordedEvent; data: string; metadata: string }[] = [];
+  private readonly projected = new Map<Projection, RecordedEvent[]>();
+  private readonly outbox: OutboxMessage[] = [];
+  private readonly deferred = new Map<string, { items: unknown[]; write: BulkWrite<never> }>();
+
+  constructor(private readonly trx: Executor) {}
+
+  /** Reads the streams not yet known, in one query. */
+  async prefetch(streamIds: Iterable<string>): Promise<void> {
+    const missing = [...new Set(streamIds)].filter((id) => !this.streams.has(id));
+    if (missing.length === 0) return;
+    const read = await readStreams(this.trx, missing);
+    for (const id of missing) this.streams.set(id, read.get(id) ?? { events: [], version: 0 });
+  }
+
+  /** The stream as this unit sees it: as read, plus what the unit appended. */
+  async stream<E extends { type: string; data: unknown }>(id: string): Promise<StreamEvents<E>> {
+    await this.prefetch([id]);
+    return this.streams.get(id) as unknown as StreamEvents<E>;
+  }
+
+  /** Appends events after `expectedVersion` (checked against the stream as seen here). */
+  async append(
+    streamId: string,
+    expectedVersion: number | 'any',
+    events: readonly NewEvent[],
+  ): Promise<RecordedEvent[]> {
+    assertKeysLocked(this.trx, [streamId]);
+    const stream = await this.stream(streamId);
+    if (expectedVersion !== 'any' && expectedVersion !== stream.version) {
+      throw new WrongExpectedVersionError(streamId, expectedVersion, stream.version);
+    }
+    const trace = captureTraceContext();
+    const recorded = events.map((event, i) => {
+      const data = JSON.stringify(event.data);
+      const metadata = JSON.stringify({ ...trace, ...event.metadata });
+      const record: RecordedEvent = {
+        streamId,
+        version: stream.version + i + 1,
+        eventId: event.eventId ?? randomUUID(),
+        type: event.type,
+        // As a load would return them: what JSON keeps.
+        data: JSON.parse(data) as unknown,
+        metadata: JSON.parse(metadata) as Record<string, unknown>,
+        // Known once flushed; a string, as Postgres' bigint is.
+        globalPosition: '',
+        recordedAt: this.now,
+      };
+      this.appended.push({ event: record, data, metadata });
+      return record;
+    });
+    this.streams.set(streamId, {
+      events: [...stream.events, ...recorded],
+      version: stream.version + recorded.length,
+    });
+    return recorded;
+  }
+
+  /** Events for an inline projection, applied at flush in the order given. */
+  project(projection: Projection, events: readonly RecordedEvent[]): void {
+    const list = this.projected.get(projection) ?? [];
+    list.push(...events);
+    this.projected.set(projection, list);
+  }
+
+  /** Outbox rows, each continuing the trace active now unless it names its own. */
+  enqueue(messages: readonly OutboxMessage[], trace: Context = context.active()): void {
+    for (const m of messages) this.outbox.push({ ...m, context: m.context ?? trace });
+  }
+
+  /** Any other write, collected by `key` and made by `write` in one call at flush. */
+  defer<T>(key: string, item: T, write: BulkWrite<T>): void {
+    const entry = this.deferred.get(key) ?? { items: [], write: write as BulkWrite<never> };
+    entry.items.push(item);
+    this.deferred.set(key, entry);
+  }
+
+  /** Writes everything collected, in the transaction; called once, before commit. */
+  async flush(): Promise<void> {
+    if (this.appended.length > 0) await this.insertEvents();
+    for (const [projection, events] of this.projected) await projection.apply(this.trx, events);
+    for (const { items, write } of this.deferred.values()) await write(this.trx, items as never[]);
+    await writeOutbox(this.trx, this.outbox);
+  }
+
+  private async insertEvents(): Promise<void> {
+    const rows = this.appended;
+    const { rows: stored } = await sql<{ event_id: string; global_position: string }>`
+      insert into events (stream_id, version, event_id, type, data, metadata, recorded_at)
+      select e.stream_id, e.version, e.event_id, e.type, e.data, e.metadata, ${this.now}
+      from unnest(
+        ${rows.map((r) => r.event.streamId)}::text[],
+        ${rows.map((r) => r.event.version)}::integer[],
+        ${rows.map((r) => r.event.eventId)}::uuid[],
+        ${rows.map((r) => r.event.type)}::text[],
+        ${rows.map((r) => r.data)}::jsonb[],
+        ${rows.map((r) => r.metadata)}::jsonb[]
+      ) with ordinality as e(stream_id, version, event_id, type, data, metadata, ord)
+      order by e.ord
+      returning event_id, global_position`.execute(this.trx);
+    const positions = new Map(stored.map((s) => [s.event_id, s.global_position]));
+    for (const { event } of rows) event.globalPosition = positions.get(event.eventId) ?? '';
+  }
+}
+
+/**
+ * Runs `work` with a unit of work on `trx` and flushes it at the end: the writes of
+ * everything `work` does through the event store go out in a few statements.
+ */
+export async function withUnitOfWork<T>(
+  trx: Executor,
+  work: (unit: UnitOfWork) => Promise<T>,
+): Promise<T> {
+  const unit = new UnitOfWork(trx);
+  const detach = attachUnitOfWork(trx, unit);
+  try {
+    const result = await work(unit);
+    await unit.flush();
+    return result;
+  } finally {
+    detach();
+  }
+}
+
+/**
+ * A write that batches: in a unit of work, collected with the others of its `key` and
+ * made by one call of `write` at flush; otherwise made now.
+ */
+export async function deferWrite<T>(
+  trx: Executor,
+  key: string,
+  item: T,
+  write: BulkWrite<T>,
+): Promise<void> {
+  const unit = unitOfWorkOf(trx);
+  if (unit) unit.defer(key, item, write);
+  else await write(trx, [item]);
+}
