@@ -8,6 +8,7 @@ import { Counter, Histogram } from 'prom-client';
 import { currentLogContext, withLogContext } from './log-context.js';
 import type { Logger } from './logger.js';
 import { HttpProblem } from './problem.js';
+import { serverSpan } from './server-span.js';
 
 export type ReadinessCheck = () => Promise<boolean>;
 
@@ -30,6 +31,7 @@ export interface HttpAppOptions {
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(serverSpan());
   app.use(express.json({ limit: options.bodyLimit ?? '64kb', strict: true }));
   app.use(correlation);
   app.use(observe(options.logger, options.metrics));

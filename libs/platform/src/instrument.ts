@@ -1,6 +1,7 @@
 /**
  * Imported first by every service's main.ts: starts tracing before express and pg
- * load. It reads only the standard OpenTelemetry variables.
+ * load. It reads the standard OpenTelemetry variables, and TRACE_SQL=true for a span per
+ * SQL query.
  */
 import { startTelemetry } from './telemetry.js';
 
@@ -12,4 +13,6 @@ export const telemetry = startTelemetry({
   environment: env['DEPLOYMENT_ENVIRONMENT'] ?? 'development',
   otlpEndpoint: env['OTEL_EXPORTER_OTLP_ENDPOINT'] || undefined,
   sampleRatio: Number.isFinite(ratio) ? Math.min(1, Math.max(0, ratio)) : 1,
+  traceSql: env['TRACE_SQL'] === 'true',
+  disabled: env['OTEL_SDK_DISABLED'] === 'true',
 });

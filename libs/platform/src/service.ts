@@ -47,7 +47,9 @@ export async function runService(
   const logger = createLogger({ service: name, level: config.LOG_LEVEL });
   const metrics = new Registry();
   metrics.setDefaultLabels({ service: name });
-  collectDefaultMetrics({ register: metrics });
+  // The event-loop delay is sampled every 100 ms, not every 10 ms (prom-client's default):
+  // a timer that woke an idle service 100 times a second.
+  collectDefaultMetrics({ register: metrics, eventLoopMonitoringPrecision: 100 });
   const db = createDatabase<unknown>({
     url: config.DATABASE_URL,
     poolMax: config.DATABASE_POOL_MAX,

@@ -1,10 +1,13 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 
 export interface TelemetryOptions {
@@ -15,35 +18,50 @@ export interface TelemetryOptions {
   otlpEndpoint: string | undefined;
   /** Fraction of new traces to keep; children follow their parent's decision. */
   sampleRatio: number;
+  /**
+   * A span per SQL query. Off by default: a unit of work (an HTTP request, a consumed
+   * record, a publication) is one span; per-query spans multiplied an order's spans by
+   * ten. Turn on to see the queries.
+   */
+  traceSql: boolean;
+  /** OTEL_SDK_DISABLED=true: no tracing at all. */
+  disabled: boolean;
 }
 
 /**
- * Starts the OpenTelemetry SDK: W3C trace context, OTLP export, and instrumentation
- * of HTTP, Express and pg. Must run before express and pg are loaded, so each
- * service's entry point imports its `instrument.ts` first. The messaging library
- * creates the Kafka spans itself and carries the context through the outbox.
+ * Starts tracing: W3C trace context and OTLP/HTTP export of traces in batches (and
+ * instrumentation of pg when asked, which must run before pg is loaded, so each
+ * service's entry point imports `instrument.ts` first). The HTTP shell makes the
+ * server spans (server-span.ts); the messaging library makes the Kafka spans and
+ * carries the context through the outbox.
+ *
+ * The tracer provider, not the all-in-one NodeSDK: metrics are Prometheus' job (served
+ * at /metrics) and nothing but traces is exported, and the SDK's other exporters cost a
+ * service 1.3–2 s of start-up to load.
  */
 export function startTelemetry(options: TelemetryOptions): { shutdown(): Promise<void> } {
-  if (!options.otlpEndpoint) return { shutdown: () => Promise.resolve() };
-  const sdk = new NodeSDK({
+  if (!options.otlpEndpoint || options.disabled) return { shutdown: () => Promise.resolve() };
+  const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: options.service,
       [ATTR_SERVICE_VERSION]: options.version,
       'deployment.environment.name': options.environment,
     }),
-    traceExporter: new OTLPTraceExporter({
-      url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces`,
-    }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
-    instrumentations: [
-      new HttpInstrumentation({
-        // Probes and scrapes are noise in a trace of an order.
-        ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? ''),
-      }),
-      new ExpressInstrumentation(),
-      new PgInstrumentation({ requireParentSpan: true }),
+    spanProcessors: [
+      new BatchSpanProcessor(
+        new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }),
+      ),
     ],
   });
-  sdk.start();
-  return { shutdown: () => sdk.shutdown() };
+  // The global tracer provider, AsyncLocalStorage context and W3C propagation.
+  provider.register();
+  // Only on request: the instrumentation hooks every `require` of the process.
+  if (options.traceSql) {
+    registerInstrumentations({
+      tracerProvider: provider,
+      instrumentations: [new PgInstrumentation({ requireParentSpan: true })],
+    });
+  }
+  return { shutdown: () => provider.shutdown() };
 }
