@@ -4,6 +4,7 @@ import { createMessaging, migrateToLatest } from '@orderflow/platform';
 import type { OrdersConfig } from './config.js';
 import { AdmissionControl } from './features/admission.js';
 import { lockKeysFor } from './features/order-commands.js';
+import { OrderPlacements } from './features/order-placements.js';
 import { recordSagaFacts } from './features/record-saga-facts.js';
 import { SagaDeadline } from './features/saga-deadline.js';
 import { sagaMetrics } from './features/saga-metrics.js';
@@ -47,7 +48,14 @@ export async function startOrders(
     : undefined;
   admission?.start();
   return {
-    routes: ordersRoutes({ db, publisher: messaging.publisher, observe, version, admission }),
+    routes: ordersRoutes({
+      db,
+      publisher: messaging.publisher,
+      placements: new OrderPlacements(db, messaging.publisher),
+      observe,
+      version,
+      admission,
+    }),
     readiness: running.readiness,
     closers: [
       ...running.closers,

@@ -1,10 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Causation, EventPublisher } from '@orderflow/platform';
 import { HttpProblem } from '@orderflow/platform';
 import type { OrdersDb } from '../infra/database.js';
 import type { PlaceOrderRequest } from '../http/schemas.js';
 import type { Admission } from './admission-policy.js';
-import { executeOrderCommand } from './order-commands.js';
+import type { OrderPlacements } from './order-placements.js';
 
 /** Admission control refused a new order (see AdmissionControl); nothing was written. */
 export class OverloadedError extends Error {
@@ -22,13 +21,14 @@ export interface PlaceOrderOutcome {
 
 /**
  * Places an order: OrderPlaced in the order's stream, the view row and the outbox
- * row in one transaction. With an Idempotency-Key, the key is stored in the same
+ * row in one transaction (shared with the orders placed at the same moment, see
+ * OrderPlacements). With an Idempotency-Key, the key is stored in the same
  * transaction, so a retry after a timeout either finds the order or places it — never
  * twice. A key reused with a different body is refused.
  */
 export async function placeOrder(
   db: OrdersDb,
-  publisher: EventPublisher,
+  placements: OrderPlacements,
   request: PlaceOrderRequest,
   options: {
     idempotencyKey?: string;
@@ -39,53 +39,31 @@ export async function placeOrder(
   },
 ): Promise<PlaceOrderOutcome> {
   const { idempotencyKey: key } = options;
-  const hash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-  if (key) {
+  const hash = key && createHash('sha256').update(JSON.stringify(request)).digest('hex');
+  if (key && hash) {
     const earlier = await findKey(db, key, hash);
     if (earlier) return earlier;
   }
   const admission: Admission & { settle?: () => void } = options.admit?.() ?? { admit: true };
   if (!admission.admit) throw new OverloadedError(admission.retryAfterSeconds);
-  try {
-    return await placeNew(db, publisher, request, hash, options);
-  } finally {
-    admission.settle?.();
-  }
-}
-
-async function placeNew(
-  db: OrdersDb,
-  publisher: EventPublisher,
-  request: PlaceOrderRequest,
-  hash: string,
-  options: { idempotencyKey?: string; correlationId: string; now: Date },
-): Promise<PlaceOrderOutcome> {
-  const { idempotencyKey: key } = options;
   const orderId = randomUUID();
-  const causation: Causation = { correlationId: options.correlationId, causationId: orderId };
   try {
-    await db.transaction().execute(async (trx) => {
-      await executeOrderCommand(
-        trx,
-        publisher,
-        orderId,
-        { type: 'PlaceOrder', data: { orderId, ...request, now: options.now } },
-        causation,
-        'no_stream',
-      );
-      if (key)
-        await trx
-          .insertInto('idempotency_keys')
-          .values({ key, request_hash: hash, order_id: orderId })
-          .execute();
+    await placements.place({
+      orderId,
+      request,
+      causation: { correlationId: options.correlationId, causationId: orderId },
+      now: options.now,
+      ...(key && hash ? { idempotency: { key, hash } } : {}),
     });
   } catch (error) {
     // A concurrent request with the same key committed first: answer as it did.
-    if (key && isUniqueViolation(error)) {
+    if (key && hash && isUniqueViolation(error)) {
       const earlier = await findKey(db, key, hash);
       if (earlier) return earlier;
     }
     throw error;
+  } finally {
+    admission.settle?.();
   }
   return { orderId, replayed: false };
 }

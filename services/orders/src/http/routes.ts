@@ -5,6 +5,7 @@ import { InvalidOrderError, OrderConflictError } from '../domain/order.js';
 import { executeOrderCommand } from '../features/order-commands.js';
 import type { ObserveSaga } from '../features/saga-metrics.js';
 import type { AdmissionControl } from '../features/admission.js';
+import type { OrderPlacements } from '../features/order-placements.js';
 import { OverloadedError, placeOrder } from '../features/place-order.js';
 import { findOrder, listOrders, sagaHistory } from '../features/read-orders.js';
 import type { OrdersDb } from '../infra/database.js';
@@ -14,6 +15,8 @@ import { idempotencyKey, listOrdersQuery, orderIdParam, placeOrderRequest } from
 export interface OrdersApi {
   db: OrdersDb;
   publisher: EventPublisher;
+  /** Where new orders are written (group commit). */
+  placements: OrderPlacements;
   observe: ObserveSaga;
   version: string;
   /** Refuses new orders under overload; absent, every valid order is accepted. */
@@ -25,6 +28,7 @@ export interface OrdersApi {
 export function ordersRoutes({
   db,
   publisher,
+  placements,
   observe,
   version,
   admission,
@@ -43,7 +47,7 @@ export function ordersRoutes({
     const key =
       rawKey === undefined ? undefined : validate(idempotencyKey, rawKey, 'Idempotency-Key header');
     const outcome = await domainErrors(() =>
-      placeOrder(db, publisher, body, {
+      placeOrder(db, placements, body, {
         idempotencyKey: key,
         correlationId: correlationIdOf(res),
         now: clock(),
