@@ -205,6 +205,43 @@ describe('orders service', () => {
     await eventually(() => expect(published(a.orderId, 'OrderPlaced')).toHaveLength(1));
   });
 
+  it('places concurrent orders in shared transactions, one order per request, and one per Idempotency-Key', async () => {
+    const shared = randomUUID();
+    const responses = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) =>
+        post('/orders', { ...order, customerId: `c-burst-${i}` }),
+      ),
+      // Two requests with one key, at the same moment: one order, answered to both.
+      post('/orders', order, { 'Idempotency-Key': shared }),
+      post('/orders', order, { 'Idempotency-Key': shared }),
+    ]);
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as { orderId: string }[];
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.slice(0, 30)).toEqual(Array.from({ length: 30 }, () => 201));
+    expect(statuses.slice(30).sort()).toEqual([200, 201]);
+    expect(bodies[30]!.orderId).toBe(bodies[31]!.orderId);
+    const ids = bodies.slice(0, 31).map((b) => b.orderId);
+    expect(new Set(ids).size).toBe(31);
+    // Placed together: the 31 orders took fewer transactions than requests.
+    const db = service.database.db as Kysely<OrdersDatabase>;
+    const placed = await db
+      .selectFrom('events')
+      .select('tx_id')
+      .where(
+        'stream_id',
+        'in',
+        ids.map((id) => `order-${id}`),
+      )
+      .execute();
+    expect(placed).toHaveLength(31);
+    expect(new Set(placed.map((e) => e.tx_id)).size).toBeLessThan(31);
+    // Every order was written whole: its view row answers, and its OrderPlaced is published once.
+    for (const id of ids) expect((await get(`/orders/${id}`)).status).toBe(200);
+    await eventually(() =>
+      expect(ids.filter((id) => published(id, 'OrderPlaced').length !== 1)).toEqual([]),
+    );
+  });
+
   it('rejects invalid bodies with problem+json naming each field', async () => {
     const res = await post('/orders', {
       ...order,
