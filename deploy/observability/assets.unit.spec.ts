@@ -70,7 +70,8 @@ function expectValidQuery(expr: string, where: string) {
   for (const { series, wrappedIn } of references) {
     const context = `${where}: ${series} in ${expr}`;
     expect({ context, known: metricOf(series) !== undefined }).toEqual({ context, known: true });
-    const cumulative = series.endsWith('_total') || series.endsWith('_bucket');
+    // A histogram's _sum and _count are counters too.
+    const cumulative = ['_total', ...histogramSuffixes].some((suffix) => series.endsWith(suffix));
     const rated = wrappedIn === 'rate' || wrappedIn === 'increase';
     // Counters and buckets only through rate()/increase(); gauges never.
     expect({ context, rated }).toEqual({ context, rated: cumulative });
@@ -170,12 +171,13 @@ describe('the Grafana dashboard', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('has the Saga, HTTP, Outbox relay, Consumers, Notifications and Process rows', () => {
+  it('has the Saga, HTTP, Outbox relay, Consumers, Throughput, Notifications and Process rows', () => {
     expect(allPanels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual([
       'Saga',
       'HTTP (RED)',
       'Outbox relay',
       'Consumers',
+      'Throughput and overload',
       'Notifications',
       'Process',
     ]);

@@ -23,6 +23,8 @@ export interface Saga {
 export interface SagaOptions {
   sagaDeadlineMs: number;
   reviewThresholdMinor?: number;
+  /** info by default; at debug every handled event is logged too. */
+  logLevel?: 'info' | 'debug';
 }
 
 const root = path.resolve(__dirname, '..', '..');
@@ -53,7 +55,7 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
     SCHEMA_REGISTRY_URL: stack.endpoints.registryUrl,
     KAFKA_TOPIC_PREFIX: prefix,
     OUTBOX_POLL_INTERVAL_MS: '200',
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: options.logLevel ?? 'info',
     OTEL_EXPORTER_OTLP_ENDPOINT: stack.endpoints.otlpHttpUrl,
   };
   const own: Record<ServiceName, Record<string, string>> = {

@@ -28,7 +28,8 @@ interface JaegerTrace {
 describe('tracing and log correlation across the saga', () => {
   let saga: Saga;
   beforeAll(async () => {
-    saga = await startSaga({ sagaDeadlineMs: 60_000 });
+    // At debug, each service logs every event it handles: the lines this test joins.
+    saga = await startSaga({ sagaDeadlineMs: 60_000, logLevel: 'debug' });
     await seed(
       saga,
       [{ customerId: 'c-traced', currency: 'EUR', openingMinor: 100_000 }],
@@ -130,8 +131,8 @@ describe('tracing and log correlation across the saga', () => {
       500,
     );
 
-    // Logs: every service wrote lines about this order, each with its correlation id,
-    // the order id and the trace id.
+    // Logs: every service wrote lines about this order (at debug, one per event it
+    // handled), each with its correlation id, the order id and the trace id.
     await eventually(
       async () => {
         for (const service of services) {

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { stack } from '@orderflow/testing';
@@ -49,17 +51,29 @@ export async function seed(saga: Saga, accounts: Account[], stock: Stock[]): Pro
   }
 }
 
+/**
+ * POST /orders as a well-behaved client does: an order refused up front under load
+ * (503) is sent again after its Retry-After, with the same Idempotency-Key.
+ */
 export async function placeOrder(
   saga: Saga,
   body: unknown,
 ): Promise<{ status: number; orderId: string }> {
-  const res = await fetch(`${saga.url.orders}/orders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as { orderId: string };
-  return { status: res.status, orderId: json.orderId };
+  const key = randomUUID();
+  for (;;) {
+    const res = await fetch(`${saga.url.orders}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': key },
+      body: JSON.stringify(body),
+    });
+    if (res.status === 503) {
+      await res.arrayBuffer();
+      await sleep(Number(res.headers.get('retry-after') ?? '1') * 1_000);
+      continue;
+    }
+    const json = (await res.json()) as { orderId: string };
+    return { status: res.status, orderId: json.orderId };
+  }
 }
 
 export async function cancelOrder(saga: Saga, orderId: string): Promise<number> {
