@@ -69,6 +69,9 @@ export function postgres(config: StackConfig): Component {
         'max_connections=300',
         '-c',
         'shared_buffers=256MB',
+        // Per-statement counts and times (pg_stat_statements), for profiling the services.
+        '-c',
+        'shared_preload_libraries=pg_stat_statements',
       ]);
       return {
         name: 'postgres',
