@@ -1,6 +1,6 @@
 import express from 'express';
 import { randomUUID } from 'node:crypto';
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { ErrorRequestHandler, Express, RequestHandler, Response, Router } from 'express';
 import { MetricNames } from '@orderflow/telemetry';
 import type { Registry } from 'prom-client';
@@ -8,7 +8,7 @@ import { Counter, Histogram } from 'prom-client';
 import { currentLogContext, withLogContext } from './log-context.js';
 import type { Logger } from './logger.js';
 import { HttpProblem } from './problem.js';
-import { serverSpan } from './server-span.js';
+import { routeOf, serverSpan } from './server-span.js';
 
 export type ReadinessCheck = () => Promise<boolean>;
 
@@ -101,32 +101,27 @@ function observe(logger: Logger, registry: Registry): RequestHandler {
   return (req, res, next) => {
     if (/^\/(healthz|readyz|metrics)$/.test(req.path)) return next();
     const started = process.hrtime.bigint();
-    const context = currentLogContext();
-    const span = trace.getActiveSpan();
+    const logContext = currentLogContext();
+    // The request's trace context: 'finish' is emitted outside it, and the access log
+    // line carries its trace id.
+    const traceContext = context.active();
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = req.route
-        ? `${req.baseUrl}${String((req.route as { path: string }).path)}`
-        : 'unmatched';
-      // Name the server span after the route template, as the HTTP conventions ask.
-      span?.setAttribute('http.route', route);
-      span?.updateName(`${req.method} ${route}`);
+      const route = routeOf(req);
       requests.inc({
         method: req.method,
         route,
         status_class: `${Math.floor(res.statusCode / 100)}xx`,
       });
       duration.observe({ method: req.method, route }, seconds);
-      withLogContext(context, () =>
-        logger.info(
-          {
-            method: req.method,
-            route,
-            status: res.statusCode,
-            duration_ms: Math.round(seconds * 1000),
-          },
-          'request',
-        ),
+      const fields = {
+        method: req.method,
+        route,
+        status: res.statusCode,
+        duration_ms: Math.round(seconds * 1000),
+      };
+      context.with(traceContext, () =>
+        withLogContext(logContext, () => logger.info(fields, 'request')),
       );
     });
     next();

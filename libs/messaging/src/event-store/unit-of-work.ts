@@ -61,6 +61,11 @@ export class UnitOfWork {
     events: readonly NewEvent[],
   ): Promise<RecordedEvent[]> {
     assertKeysLocked(this.trx, [streamId]);
+    // A stream expected not to exist yet (one named by a fresh id) is not read: if it
+    // did exist, the insert at flush would break its unique (stream, version) key.
+    if (expectedVersion === 0 && !this.streams.has(streamId)) {
+      this.streams.set(streamId, { events: [], version: 0 });
+    }
     const stream = await this.stream(streamId);
     if (expectedVersion !== 'any' && expectedVersion !== stream.version) {
       throw new WrongExpectedVersionError(streamId, expectedVersion, stream.version);

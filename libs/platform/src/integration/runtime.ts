@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { context as traceContext, trace } from '@opentelemetry/api';
 import type { IntegrationEvent, Service, TopicMap } from '@orderflow/events';
 import { EventSerde, Topics } from '@orderflow/events';
 import type { AfterCommit, Executor, InboundMessage } from '@orderflow/messaging';
@@ -179,17 +179,20 @@ export async function createMessaging(
           trace
             .getActiveSpan()
             ?.setAttribute(SpanAttributes.sagaStep, `${service} on ${decoded.event.type}`);
+          // After commit, log and count in the record's trace and log context too.
+          const recordContext = traceContext.active();
+          const withRecord = (fn: () => void) =>
+            traceContext.with(recordContext, () => withLogContext({ correlationId, orderId }, fn));
           return withLogContext({ correlationId, orderId }, async () => {
             const afterCommit = await handler(trx, decoded, message);
-            return () => {
-              withLogContext({ correlationId, orderId }, () =>
+            return () =>
+              withRecord(() => {
                 logger.debug(
                   { event: decoded.event.type, eventId: decoded.headers.id },
                   'event handled',
-                ),
-              );
-              afterCommit?.();
-            };
+                );
+                afterCommit?.();
+              });
           });
         },
       });
