@@ -1,0 +1,5 @@
+-- The first batch of {{batch}} orders.events records: the first half of this run's
+-- orders placed, the orders of the previous run's second batch confirmed. Mirrors
+-- services/notifications/src/features/record-order-outcomes.ts in the consumer's batch
+-- transaction (see the fragment).
+-- @include notifications/fragments/order-outcomes.sql tx=tx1 placed=:half confirmed=:rest

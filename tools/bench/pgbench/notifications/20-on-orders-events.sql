@@ -1,0 +1,5 @@
+-- The second batch of {{batch}} orders.events records: the second half of this run's
+-- orders placed, the first half confirmed. Mirrors
+-- services/notifications/src/features/record-order-outcomes.ts in the consumer's batch
+-- transaction (see the fragment).
+-- @include notifications/fragments/order-outcomes.sql tx=tx2 placed=:rest confirmed=:half

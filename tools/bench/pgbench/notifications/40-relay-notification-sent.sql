@@ -1,0 +1,2 @@
+-- The notifications relay publishes the pass's NotificationSent rows (one pass).
+-- @include common/relay-pass.sql ids=:sent_outbox_ids

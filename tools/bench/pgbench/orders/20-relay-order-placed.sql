@@ -1,0 +1,2 @@
+-- The orders relay publishes the group's OrderPlaced rows (one pass).
+-- @include common/relay-pass.sql ids=:placed_outbox_ids

@@ -1,0 +1,2 @@
+-- The orders relay publishes the batch's OrderConfirmed rows (one pass).
+-- @include common/relay-pass.sql ids=:confirmed_outbox_ids

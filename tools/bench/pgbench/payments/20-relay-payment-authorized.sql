@@ -1,0 +1,2 @@
+-- The payments relay publishes the batch's PaymentAuthorized rows (one pass).
+-- @include common/relay-pass.sql ids=:authorized_outbox_ids

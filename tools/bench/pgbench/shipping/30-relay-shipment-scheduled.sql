@@ -1,0 +1,2 @@
+-- The shipping relay publishes the batch's ShipmentScheduled rows (one pass).
+-- @include common/relay-pass.sql ids=:scheduled_outbox_ids

@@ -1,0 +1,68 @@
+/**
+ * When a fixed-rate window counts as sustained, and when a running window has
+ * already failed (so the search can move on without piling up a backlog). Pure.
+ */
+
+export interface WindowFacts {
+  rate: number;
+  accepted: number;
+  refused: number;
+  errors: number;
+  cancelled: number;
+  /** Accepted orders not terminal when the drain time ran out. */
+  unfinished: number;
+  p99Ms: number | undefined;
+  /** Backlog (in-flight requests + PENDING orders of the window) mid-window and at its end. */
+  backlogMid: number;
+  backlogEnd: number;
+  aborted: boolean;
+}
+
+export interface SustainCriteria {
+  /** p99 POST→confirmed must stay below this. */
+  maxP99Ms: number;
+}
+
+export function judgeWindow(
+  facts: WindowFacts,
+  criteria: SustainCriteria,
+): { pass: boolean; reasons: string[] } {
+  const reasons: string[] = [];
+  if (facts.aborted) reasons.push('backlog kept growing (stopped early)');
+  if (facts.refused > 0) reasons.push(`${facts.refused} refused (429/503)`);
+  if (facts.errors > 0) reasons.push(`${facts.errors} failed requests`);
+  if (facts.cancelled > 0) reasons.push(`${facts.cancelled} cancelled`);
+  if (facts.unfinished > 0) reasons.push(`${facts.unfinished} not terminal after the drain time`);
+  if (facts.accepted === 0) reasons.push('no order accepted');
+  if (facts.p99Ms !== undefined && facts.p99Ms > criteria.maxP99Ms) {
+    reasons.push(`p99 ${Math.round(facts.p99Ms)} ms > ${criteria.maxP99Ms} ms`);
+  }
+  if (!backlogFlat(facts.backlogMid, facts.backlogEnd, facts.rate)) {
+    reasons.push(
+      `backlog grew from ${facts.backlogMid} mid-window to ${facts.backlogEnd} at the end`,
+    );
+  }
+  return { pass: reasons.length === 0, reasons };
+}
+
+/** Flat: the end of the window holds at most a little more than its middle did. */
+export function backlogFlat(mid: number, end: number, rate: number): boolean {
+  return end <= mid + Math.max(5, 0.1 * rate);
+}
+
+/**
+ * Early failure while the window runs: the backlog has stayed above what a p99 of
+ * `maxP99Ms` allows for the last `samples` samples and kept growing.
+ */
+export function backlogRunaway(
+  samples: readonly number[],
+  rate: number,
+  maxP99Ms: number,
+  window = 3,
+): boolean {
+  if (samples.length < window) return false;
+  const recent = samples.slice(-window);
+  const limit = Math.max(50, (rate * 1.5 * maxP99Ms) / 1000);
+  const growing = recent.every((v, i) => i === 0 || v >= (recent[i - 1] ?? 0));
+  return growing && recent.every((v) => v > limit);
+}
