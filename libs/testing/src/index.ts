@@ -1,3 +1,5 @@
 export { createTestDatabase, createTopics, stack, testKafka, uniqueName } from './infra.js';
 export type { TestDatabase } from './infra.js';
 export { eventually } from './eventually.js';
+export { pythonEnv } from './python-env.js';
+export type { PythonEnv } from './python-env.js';
