@@ -7,6 +7,7 @@ import { componentPaths } from '../component.js';
 import type { StackConfig } from '../config.js';
 import { runStep, which } from '../process.js';
 import { StackError } from '../progress.js';
+import { waitUntil } from '../readiness.js';
 
 /**
  * A private PostgreSQL cluster from the distribution's packages, on its own port and
@@ -85,21 +86,54 @@ export function postgres(config: StackConfig): Component {
     },
 
     async ready() {
-      const client = new pg.Client({
-        connectionString: config.endpoints.postgresUrl,
-        connectionTimeoutMillis: 1_000,
-      });
-      // A probe racing a restart fails; it must not crash the process with an uncaught 'error'.
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        const result = await client.query<{ ok: number }>('select 1 as ok');
-        return result.rows[0]?.ok === 1;
-      } finally {
-        await client.end().catch(() => undefined);
-      }
+      const result = await withClient(config, (client) =>
+        client.query<{ ok: number }>('select 1 as ok'),
+      );
+      return result.rows[0]?.ok === 1;
     },
   };
+}
+
+/**
+ * Creates a database in the stack's cluster unless it exists, once the cluster
+ * answers (it may have been started a moment ago, or may still be starting).
+ */
+export async function ensureDatabase(
+  config: StackConfig,
+  name: string,
+  options: { timeoutMs: number; requiredBy: string },
+): Promise<void> {
+  await waitUntil(`postgres (for ${options.requiredBy})`, () => postgres(config).ready(), {
+    timeoutMs: options.timeoutMs,
+    isAlive: () => true,
+    logFile: componentPaths(config, 'postgres').logFile,
+  });
+  await withClient(config, async (client) => {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount) return;
+    // Two callers can race here; the loser's duplicate_database error means it exists.
+    await client.query(`create database ${pg.escapeIdentifier(name)}`).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== '42P04') throw error;
+    });
+  });
+}
+
+async function withClient<T>(
+  config: StackConfig,
+  fn: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client({
+    connectionString: config.endpoints.postgresUrl,
+    connectionTimeoutMillis: 1_000,
+  });
+  // A probe racing a restart fails; it must not crash the process with an uncaught 'error'.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** The newest server under /usr/lib/postgresql, or the one on PATH. */

@@ -7,11 +7,16 @@ import { versions } from '../config.js';
 import { javaAtLeast } from '../java.js';
 import { runStep } from '../process.js';
 import { httpOk } from '../readiness.js';
+import { ensureDatabase } from './postgres.js';
 
 /**
  * Apicurio Registry with its Confluent-compatible API (/apis/ccompat/v7), the same
- * registry the compose file and the Helm chart ship. In-memory storage: schemas are
- * registered again by the services on start.
+ * registry the compose file and the Helm chart ship. It keeps its schemas in the
+ * stack's Postgres (database `registry`), beside Kafka's log in the same state
+ * directory: a schema id written into a record must mean the same schema for as long
+ * as the record exists. With in-memory storage a restarted registry hands out the ids
+ * again in whatever order the services register, and every old record then names
+ * another record type.
  */
 export function registry(config: StackConfig): Component {
   const paths = componentPaths(config, 'registry');
@@ -19,6 +24,7 @@ export function registry(config: StackConfig): Component {
   const jar = path.join(home, 'quarkus-run.jar');
   const { host, ports } = config;
   let java = 'java';
+  const database = 'registry';
 
   return {
     name: 'registry',
@@ -57,6 +63,7 @@ export function registry(config: StackConfig): Component {
 
     async prepare() {
       mkdirSync(paths.dir, { recursive: true });
+      await ensureDatabase(config, database, { timeoutMs: 60_000, requiredBy: 'the registry' });
     },
 
     get daemon() {
@@ -75,6 +82,14 @@ export function registry(config: StackConfig): Component {
           // The contract's level. With a global rule, the ccompat API also answers config
           // look-ups for new subjects as Confluent does, which the kafkajs client relies on.
           '-Dapicurio.rules.global.compatibility=BACKWARD_TRANSITIVE',
+          '-Dapicurio.storage.kind=sql',
+          '-Dapicurio.storage.sql.kind=postgresql',
+          `-Dapicurio.datasource.url=jdbc:postgresql://${host}:${ports.postgres}/${database}`,
+          // The stack's cluster trusts loopback connections (see postgres.ts): no password.
+          '-Dapicurio.datasource.username=orderflow',
+          '-Dapicurio.datasource.jdbc.initial-size=2',
+          '-Dapicurio.datasource.jdbc.min-size=2',
+          '-Dapicurio.datasource.jdbc.max-size=10',
           '-Dquarkus.log.level=WARN',
           '-Dquarkus.log.category."io.apicurio".level=INFO',
           '-jar',
