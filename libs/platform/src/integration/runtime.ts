@@ -35,10 +35,11 @@ export const messagingConfigSchema = z.object({
   CONSUMER_MAX_BATCH: z.coerce.number().int().min(1).max(1_000).default(200),
   /**
    * A member silent this long is taken out of the group and its partitions move: the
-   * time a SIGKILLed consumer's partitions wait. Brokers refuse less than their
-   * group.min.session.timeout.ms (6 s by default; the local stack allows 1 s).
+   * time a SIGKILLed consumer's partitions wait. The default is the least a stock
+   * broker accepts (its group.min.session.timeout.ms, 6 s); the local stack's broker
+   * allows 1 s and its services use 3 s.
    */
-  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(10_000),
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(6_000),
   KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
   /** Inbox entries older than this are pruned hourly; keep it far above any redelivery window. */
   INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(14),
