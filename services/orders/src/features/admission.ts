@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@orderflow/platform';
 import { MetricNames } from '@orderflow/telemetry';
 import { sql } from 'kysely';
@@ -10,8 +9,13 @@ import { admissionLimit, admit, smoothRate } from './admission-policy.js';
 
 export interface AdmissionOptions {
   policy: AdmissionPolicy;
-  /** How often the load is read from the database. */
+  /** How often the load is read from the database while orders are in flight. */
   sampleMs: number;
+  /**
+   * How often it is read while none are: the first admitted order wakes the sampler
+   * at once, so an idle service does not query four times a second for nothing.
+   */
+  idleSampleMs?: number;
   /** How fast the completion rate follows changes. */
   timeConstantSeconds?: number;
 }
@@ -36,6 +40,8 @@ export class AdmissionControl {
   /** Finished since the last sample began: that sample may not have counted them. */
   private settledSinceSample = 0;
   private readonly refused: Counter;
+  /** Ends the sampler's idle pause early (set only while it pauses idle). */
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly db: OrdersDb,
@@ -96,6 +102,7 @@ export class AdmissionControl {
       return decision;
     }
     this.uncommitted += 1;
+    this.wake?.();
     let settled = false;
     return {
       ...decision,
@@ -146,9 +153,24 @@ export class AdmissionControl {
       } catch (err) {
         this.logger.warn({ err }, 'admission control: load sample failed; keeping the last one');
       }
-      await sleep(this.options.sampleMs, undefined, { signal: this.stopping.signal }).catch(
-        () => undefined,
-      );
+      const idle = this.signal().inFlight === 0;
+      await this.pause(idle ? (this.options.idleSampleMs ?? 2_000) : this.options.sampleMs, idle);
     }
+  }
+
+  /** Waits `ms`, or less when the control stops or, if `wakeable`, an order is admitted. */
+  private pause(ms: number, wakeable: boolean): Promise<void> {
+    const signal = this.stopping.signal;
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      if (wakeable) this.wake = done;
+    });
   }
 }
