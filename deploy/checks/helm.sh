@@ -97,13 +97,14 @@ PY
 
 objects=0
 skipped=0
+API_VERSIONS=()
 check_values() {
   local label=$1 mode=$2
   shift 2
   local rendered="$WORK/$label.yaml"
   quietly "helm lint --strict ($label values)" "$HELM" lint --strict "$CHART" --kube-version "$KUBE_VERSION" "$@"
   if ! "$HELM" template orderflow "$CHART" --namespace orderflow --kube-version "$KUBE_VERSION" "$@" \
-    > "$rendered" 2> "$WORK/log"; then
+    "${API_VERSIONS[@]}" > "$rendered" 2> "$WORK/log"; then
     cat "$WORK/log" >&2
     fail "helm template ($label values) failed"
   fi
@@ -133,7 +134,17 @@ check_copies
 install_helm
 install_venv
 check_values default production
+# With the Prometheus Operator's CRDs, as a cluster that runs it has them (helm
+# template only: lint takes no API versions)...
+API_VERSIONS=(--api-versions monitoring.coreos.com/v1/ServiceMonitor --api-versions monitoring.coreos.com/v1/PrometheusRule)
 check_values production production -f "$CHART/ci/production-values.yaml"
+API_VERSIONS=()
+# ...and without them: the chart leaves those objects out instead of failing the install.
+"$HELM" template orderflow "$CHART" --kube-version "$KUBE_VERSION" -f "$CHART/ci/production-values.yaml" \
+  > "$WORK/no-crds.yaml" 2> "$WORK/log" || { cat "$WORK/log" >&2; fail "helm template (production values, no CRDs) failed"; }
+if grep -Eq '^kind: (ServiceMonitor|PrometheusRule)$' "$WORK/no-crds.yaml"; then
+  fail "production values rendered a ServiceMonitor or PrometheusRule for a cluster without their CRDs"
+fi
 check_values dev dev -f "$CHART/ci/dev-values.yaml"
 expect_render_failure "misspelt key" "additional properties 'replica' not allowed" --set components.orders.replica=2
 expect_render_failure "no database secret" "components.payments.database.existingSecret is required" \

@@ -170,6 +170,7 @@ endpoints, then the component's own env. Call with (dict "root" $ "name" "orders
   "OTEL_EXPORTER_OTLP_ENDPOINT" (include "orderflow.otlpEndpoint" $root)
   "OTEL_SERVICE_NAME" .name
   "LOG_LEVEL" $root.Values.logLevel
+  "DEPLOYMENT_ENVIRONMENT" $root.Values.deploymentEnvironment
 }}
 {{- range $k, $v := .c.env }}{{- $_ := set $data $k (toString $v) }}{{- end }}
 {{- range $k, $v := $data }}
