@@ -1,3 +1,5 @@
+import type { EventTypeOf } from './catalog.js';
+
 /**
  * The fixed parts of the contract that are not Avro: which services publish, on which
  * topic, and how registry subjects are named. The schemas themselves live in
@@ -14,6 +16,30 @@ export const Topics = {
   notifications: 'notifications.events',
 } as const satisfies Record<Service, string>;
 export type Topic = (typeof Topics)[Service];
+
+/**
+ * Who consumes what: for each consuming service, the topics it reads (by producing
+ * service) and the events on them it acts on. It reads every record of those topics,
+ * as consumer group `<KAFKA_TOPIC_PREFIX><service>`, and acknowledges the events not
+ * named here without changing anything. A record it cannot use (not decodable, or not
+ * belonging on its topic) goes to the topic's dead-letter topic.
+ */
+export const subscriptions = {
+  orders: {
+    payments: ['PaymentAuthorized', 'PaymentDeclined', 'PaymentRefunded'],
+    shipping: ['ShipmentScheduled', 'ShipmentFailed', 'ShipmentCancelled'],
+  },
+  payments: { orders: ['OrderPlaced', 'OrderCancelled'], shipping: ['ShipmentFailed'] },
+  shipping: { orders: ['OrderPlaced', 'OrderCancelled'], payments: ['PaymentAuthorized'] },
+  notifications: { orders: ['OrderPlaced', 'OrderConfirmed', 'OrderCancelled'] },
+} as const satisfies {
+  readonly [C in Service]: { readonly [P in Service]?: readonly EventTypeOf<P>[] };
+};
+
+/** Where consumers of `topic` send the records they cannot use, e.g. `orders.events.dlq`. */
+export function deadLetterTopicOf(topic: string): string {
+  return `${topic}.dlq`;
+}
 
 /** Lets tests and environments with topic prefixes publish the same events elsewhere. */
 export type TopicMap = Readonly<Record<Service, string>>;

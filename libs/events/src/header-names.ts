@@ -16,3 +16,19 @@ export const HeaderNames = {
 } as const;
 
 export const cloudEventsSpecVersion = '1.0';
+
+/**
+ * Headers a consumer adds to a record it dead-letters (to `<topic>.dlq`), and the one a
+ * redrive adds when it re-produces the record to its original topic.
+ */
+export const DeadLetterHeaderNames = {
+  reason: 'dlq-reason',
+  errorClass: 'dlq-error-class',
+  originalTopic: 'dlq-original-topic',
+  originalPartition: 'dlq-original-partition',
+  originalOffset: 'dlq-original-offset',
+  consumerGroup: 'dlq-consumer-group',
+  failedAt: 'dlq-failed-at',
+  attempts: 'dlq-attempts',
+  redrivenAt: 'dlq-redriven-at',
+} as const;

@@ -1,6 +1,14 @@
 // @orderflow/events: the integration-event contract. The .avsc files in ../schemas are
 // the source of truth; the types and catalog in ./generated are derived from them.
-export { commonNamespace, namespaceOf, services, subjectName, Topics } from './definitions.js';
+export {
+  commonNamespace,
+  deadLetterTopicOf,
+  namespaceOf,
+  services,
+  subjectName,
+  subscriptions,
+  Topics,
+} from './definitions.js';
 export type {
   EventDefinition,
   FieldSchema,
@@ -17,7 +25,8 @@ export { EventSerde } from './serde.js';
 export type { EventSerdeOptions } from './serde.js';
 export { buildHeaders, readHeaders } from './headers.js';
 export type { EventHeaders, EventHeadersInput } from './headers.js';
-export { cloudEventsSpecVersion, HeaderNames } from './header-names.js';
+export { cloudEventsSpecVersion, DeadLetterHeaderNames, HeaderNames } from './header-names.js';
+export { asyncApiDocument } from './asyncapi/served.js';
 export {
   DecodeError,
   EncodeError,

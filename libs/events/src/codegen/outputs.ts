@@ -1,5 +1,5 @@
 import type { LoadedCatalog } from '../schemas/load.js';
-import { buildAsyncApi } from './asyncapi.js';
+import { buildAsyncApi } from '../asyncapi/document.js';
 import { renderCatalog } from './catalog.js';
 import { renderTypes } from './types.js';
 
@@ -11,6 +11,6 @@ export function generateOutputs(catalog: LoadedCatalog): Map<string, string> {
   return new Map([
     ['src/generated/types.ts', renderTypes(catalog)],
     ['src/generated/catalog.ts', renderCatalog(catalog)],
-    ['src/generated/asyncapi.json', `${JSON.stringify(buildAsyncApi(catalog), null, 2)}\n`],
+    ['src/generated/asyncapi.json', `${JSON.stringify(buildAsyncApi(catalog.events), null, 2)}\n`],
   ]);
 }
