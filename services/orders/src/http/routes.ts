@@ -1,3 +1,4 @@
+import { asyncApiDocument } from '@orderflow/events';
 import type { EventPublisher } from '@orderflow/platform';
 import { correlationIdOf, HttpProblem, setLogOrderId, validate } from '@orderflow/platform';
 import { Router } from 'express';
@@ -39,6 +40,12 @@ export function ordersRoutes({
 
   routes.get('/openapi.json', (_req, res) => {
     res.json(document);
+  });
+
+  // The event contract of the whole system, which orders serves for everyone.
+  const contract = asyncApiDocument();
+  routes.get('/asyncapi.json', (_req, res) => {
+    res.json(contract);
   });
 
   routes.post('/orders', async (req, res) => {
