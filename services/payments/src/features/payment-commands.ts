@@ -8,7 +8,7 @@ import type {
   EventPublisher,
   PrepareBatch,
 } from '@orderflow/platform';
-import type { PaymentCommand, PaymentEvent } from '../domain/payment.js';
+import type { Money, PaymentCommand, PaymentEvent } from '../domain/payment.js';
 import { paymentDecider } from '../domain/payment.js';
 import { ledger } from '../projections/ledger.js';
 import { BatchBalances } from './batch-balances.js';
@@ -32,7 +32,12 @@ export function paymentFacts(
 ): { handle: EventHandler; prepareBatch: PrepareBatch } {
   const balances = new BatchBalances();
   const handle: EventHandler = async (trx: Executor, { event, causation }: DecodedMessage) => {
-    const command = await commandFor(trx, event, balances, { ...policy, now: clock(), newId });
+    // Locked until commit: two orders of one customer are authorized one after the other.
+    const balance =
+      event.type === 'OrderPlaced'
+        ? await balances.balanceOf(trx, event.data.customerId)
+        : undefined;
+    const command = commandFor(event, { ...policy, balance, now: clock(), newId });
     if (!command) return;
     const orderId = event.data.orderId;
     const result = await handleCommand(trx, {
@@ -56,21 +61,27 @@ export const reactsTo = (event: IntegrationEvent): boolean =>
   event.type === 'OrderCancelled' ||
   event.type === 'ShipmentFailed';
 
-async function commandFor(
-  trx: Executor,
+/**
+ * The command an event asks payments for, pure: the shell has read the customer's
+ * balance (for an OrderPlaced; undefined when the customer has no account).
+ */
+export function commandFor(
   event: IntegrationEvent,
-  balances: BatchBalances,
   {
+    balance,
     reviewThresholdMinor,
     now,
     newId,
-  }: { reviewThresholdMinor: number | undefined; now: Date; newId: () => string },
-): Promise<PaymentCommand | undefined> {
+  }: {
+    balance: Money | undefined;
+    reviewThresholdMinor: number | undefined;
+    now: Date;
+    newId: () => string;
+  },
+): PaymentCommand | undefined {
   switch (event.type) {
     case 'OrderPlaced': {
       const { orderId, customerId, total } = event.data;
-      // Locked until commit: two orders of one customer are authorized one after the other.
-      const balance = await balances.balanceOf(trx, customerId);
       return {
         type: 'AuthorizePayment',
         data: {
