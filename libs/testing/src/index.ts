@@ -3,3 +3,4 @@ export type { TestDatabase } from './infra.js';
 export { eventually } from './eventually.js';
 export { pythonEnv } from './python-env.js';
 export type { PythonEnv } from './python-env.js';
+export { deliveries, firstDeliveries } from './deliveries.js';
