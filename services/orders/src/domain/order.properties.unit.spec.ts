@@ -99,12 +99,10 @@ const shippingTopic = fc
             ],
   );
 const requests = fc.array(
-  fc
-    .constantFrom('CUSTOMER_REQUEST', 'TIMEOUT')
-    .map((reason): Input => ({
-      source: 'request',
-      command: { type: 'CancelOrder', data: { reason, now } },
-    })),
+  fc.constantFrom('CUSTOMER_REQUEST', 'TIMEOUT').map((reason): Input => ({
+    source: 'request',
+    command: { type: 'CancelOrder', data: { reason, now } },
+  })),
   { maxLength: 2 },
 );
 
