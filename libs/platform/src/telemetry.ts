@@ -3,6 +3,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  AlwaysOffSampler,
   BatchSpanProcessor,
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
@@ -24,7 +25,7 @@ export interface TelemetryOptions {
    * ten. Turn on to see the queries.
    */
   traceSql: boolean;
-  /** OTEL_SDK_DISABLED=true: no tracing at all. */
+  /** OTEL_SDK_DISABLED=true: no span is recorded or exported. */
   disabled: boolean;
 }
 
@@ -40,24 +41,31 @@ export interface TelemetryOptions {
  * service 1.3–2 s of start-up to load.
  */
 export function startTelemetry(options: TelemetryOptions): { shutdown(): Promise<void> } {
-  if (!options.otlpEndpoint || options.disabled) return { shutdown: () => Promise.resolve() };
+  const exporting = options.otlpEndpoint !== undefined && !options.disabled;
+  // Without an exporter the provider still runs, sampling nothing: W3C trace context
+  // keeps flowing, so every record still carries the traceparent the contract promises
+  // and one order keeps one trace id in the logs.
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: options.service,
       [ATTR_SERVICE_VERSION]: options.version,
       'deployment.environment.name': options.environment,
     }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
-    spanProcessors: [
-      new BatchSpanProcessor(
-        new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }),
-      ),
-    ],
+    sampler: new ParentBasedSampler({
+      root: exporting ? new TraceIdRatioBasedSampler(options.sampleRatio) : new AlwaysOffSampler(),
+    }),
+    spanProcessors: exporting
+      ? [
+          new BatchSpanProcessor(
+            new OTLPTraceExporter({ url: `${options.otlpEndpoint!.replace(/\/$/, '')}/v1/traces` }),
+          ),
+        ]
+      : [],
   });
   // The global tracer provider, AsyncLocalStorage context and W3C propagation.
   provider.register();
   // Only on request: the instrumentation hooks every `require` of the process.
-  if (options.traceSql) {
+  if (options.traceSql && exporting) {
     registerInstrumentations({
       tracerProvider: provider,
       instrumentations: [new PgInstrumentation({ requireParentSpan: true })],
