@@ -1,10 +1,14 @@
 import express from 'express';
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { ErrorRequestHandler, Express, RequestHandler, Response, Router } from 'express';
+import type { ErrorRequestHandler, Express, RequestHandler, Response } from 'express';
 import { MetricNames } from '@orderflow/telemetry';
 import type { Registry } from 'prom-client';
 import { Counter, Histogram } from 'prom-client';
+import { z } from 'zod';
+import type { HttpApi } from './http-api.js';
 import { currentLogContext, withLogContext } from './log-context.js';
 import type { Logger } from './logger.js';
 import { HttpProblem } from './problem.js';
@@ -19,7 +23,8 @@ export interface HttpAppOptions {
   metrics: Registry;
   /** Named probes behind GET /readyz; all must answer true within the timeout. */
   readiness: Record<string, ReadinessCheck>;
-  routes?: Router;
+  /** The service's own operations; the shell adds its probes and metrics to them. */
+  api: HttpApi;
   /** Largest accepted JSON body (express/body-parser syntax). */
   bodyLimit?: string;
 }
@@ -32,34 +37,126 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(serverSpan());
-  app.use(express.json({ limit: options.bodyLimit ?? '64kb', strict: true }));
   app.use(correlation);
   app.use(observe(options.logger, options.metrics));
+  app.use(express.json({ limit: options.bodyLimit ?? '64kb', strict: true }));
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const entries = await Promise.all(
-      Object.entries(options.readiness).map(
-        async ([name, check]) => [name, await probe(check)] as const,
-      ),
-    );
-    const ready = entries.every(([, ok]) => ok);
-    res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(entries) });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.type(options.metrics.contentType).send(await options.metrics.metrics());
-  });
-  if (options.routes) app.use(options.routes);
-
-  app.use((req, _res, next) =>
-    next(HttpProblem.notFound(`no route for ${req.method} ${req.path}`)),
-  );
+  shellRoutes(options);
+  app.use(options.api.router);
+  app.use(unrouted(options.api));
   app.use(errorHandler(options.logger));
   return app;
+}
+
+const readinessReport = z
+  .object({
+    status: z.enum(['ready', 'not ready']),
+    checks: z.record(z.string(), z.boolean()).describe('Each probe and whether it answered'),
+  })
+  .meta({ id: 'Readiness' });
+
+/** Liveness, readiness and metrics, documented with the service's operations. */
+function shellRoutes({ api, readiness, metrics }: HttpAppOptions): void {
+  api.get(
+    '/healthz',
+    {
+      operationId: 'liveness',
+      summary: 'Liveness: the process answers',
+      responses: { 200: { description: 'Alive', body: z.object({ status: z.literal('ok') }) } },
+    },
+    (_input, res) => {
+      res.json({ status: 'ok' });
+    },
+  );
+  api.get(
+    '/readyz',
+    {
+      operationId: 'readiness',
+      summary: 'Readiness: the database answers and the Kafka consumer has joined',
+      responses: {
+        200: { description: 'Ready', body: readinessReport },
+        503: { description: 'Not ready: a probe failed or did not answer', body: readinessReport },
+      },
+    },
+    async (_input, res) => {
+      const entries = await Promise.all(
+        Object.entries(readiness).map(async ([name, check]) => [name, await probe(check)] as const),
+      );
+      const ready = entries.every(([, ok]) => ok);
+      res
+        .status(ready ? 200 : 503)
+        .json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(entries) });
+    },
+  );
+  api.get(
+    '/metrics',
+    {
+      operationId: 'metrics',
+      summary: 'Prometheus metrics',
+      responses: {
+        200: {
+          description: 'Metrics in the Prometheus text format',
+          content: { mediaType: 'text/plain', schema: { type: 'string' } },
+        },
+      },
+    },
+    async (_input, res) => {
+      res.type(metrics.contentType).send(await metrics.metrics());
+    },
+  );
+}
+
+/**
+ * A request no operation took: 405 with `Allow` when the path exists with other
+ * methods (and the methods for OPTIONS), 404 otherwise.
+ */
+function unrouted(api: HttpApi): RequestHandler {
+  return (req, res, next) => {
+    const declared = api.allowedMethods(req.path);
+    if (!declared) return next(HttpProblem.notFound(`no route for ${req.method} ${req.path}`));
+    const allow = [...declared, 'OPTIONS'].join(', ');
+    if (req.method === 'OPTIONS') return void res.status(204).set('Allow', allow).end();
+    const detail = `${req.method} is not allowed on ${req.path}; allowed: ${declared.join(', ')}`;
+    next(new HttpProblem(405, 'Method Not Allowed', detail, {}, { Allow: allow }));
+  };
+}
+
+/**
+ * Serves `app` on `port` (0: any free port). Requests that Node refuses before they
+ * reach the app, a header section over its limit (431) or a malformed request (400),
+ * get problem+json as well, not an empty answer.
+ */
+export async function serve(app: Express, port: number, host: string): Promise<Server> {
+  const server = app.listen(port, host);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // As Node itself does: answer only while no response to this request has started.
+    const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (!socket.writable || answering?.headersSent || error.code === 'ECONNRESET') {
+      return void socket.destroy();
+    }
+    const problem =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? new HttpProblem(431, 'Request Header Fields Too Large', 'request headers are too large')
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? new HttpProblem(408, 'Request Timeout', 'the request did not arrive in time')
+          : HttpProblem.badRequest('malformed HTTP request');
+    const body = JSON.stringify(problem.toJSON());
+    socket.end(
+      [
+        `HTTP/1.1 ${problem.status} ${problem.title}`,
+        'Content-Type: application/problem+json',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        'Connection: close',
+        '',
+        body,
+      ].join('\r\n'),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  return server;
 }
 
 /**
@@ -194,5 +291,8 @@ function toProblem(error: unknown): HttpProblem {
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
     return new HttpProblem(415, 'Unsupported Media Type', 'request body must be UTF-8 JSON');
   }
+  // The router could not percent-decode a path parameter.
+  if (error instanceof URIError)
+    return HttpProblem.badRequest('the path is not valid percent-encoding');
   return new HttpProblem(500, 'Internal Server Error', 'an unexpected error occurred');
 }

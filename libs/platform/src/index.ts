@@ -1,7 +1,12 @@
 export { ConfigError, env, parseConfig, parseConfigOrExit } from './config.js';
 export { createDatabase, databaseAnswers, migrateToLatest } from './database.js';
-export { correlationHeader, correlationIdOf, createHttpApp } from './http.js';
+export { correlationHeader, correlationIdOf, createHttpApp, serve } from './http.js';
 export type { HttpAppOptions, ReadinessCheck } from './http.js';
+export { HttpApi, problem } from './http-api.js';
+export type { ApiInfo, HttpMethod, OperationSpec, ResponseSpec } from './http-api.js';
+export { SchemaComponents, unresolvedRefs } from './openapi.js';
+export type { JsonSchema } from './openapi.js';
+export { storedText } from './stored-text.js';
 export { onShutdown } from './lifecycle.js';
 export type { Closer } from './lifecycle.js';
 export { createLogger } from './logger.js';

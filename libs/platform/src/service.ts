@@ -1,10 +1,10 @@
-import type { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
 import { createDatabase, databaseAnswers } from './database.js';
 import type { ReadinessCheck } from './http.js';
-import { createHttpApp } from './http.js';
+import type { HttpApi } from './http-api.js';
+import { createHttpApp, serve } from './http.js';
 import type { Closer } from './lifecycle.js';
 import { onShutdown } from './lifecycle.js';
 import type { Logger } from './logger.js';
@@ -28,7 +28,8 @@ export interface ServiceContext {
 }
 
 export interface ServiceParts {
-  routes?: Router;
+  /** The service's HTTP operations (its read API, and for orders the write API). */
+  routes: HttpApi;
   readiness?: Record<string, ReadinessCheck>;
   /** Closed in reverse order on shutdown, before the HTTP server and the pool. */
   closers?: Closer[];
@@ -66,13 +67,9 @@ export async function runService(
       logger,
       metrics,
       readiness: { database: () => databaseAnswers(db), ...parts.readiness },
-      ...(parts.routes ? { routes: parts.routes } : {}),
+      api: parts.routes,
     });
-    const server = app.listen(config.HTTP_PORT, config.HTTP_HOST);
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
-      server.once('error', reject);
-    });
+    const server = await serve(app, config.HTTP_PORT, config.HTTP_HOST);
     closers.push({
       name: 'http',
       close: () =>

@@ -327,11 +327,9 @@ describe('orders service', () => {
     const { status, body } = await get('/openapi.json');
     expect(status).toBe(200);
     expect(body['openapi']).toBe('3.1.0');
-    expect(Object.keys(body['paths'] as object)).toEqual([
-      '/orders',
-      '/orders/{orderId}',
-      '/orders/{orderId}/cancel',
-    ]);
+    expect(Object.keys(body['paths'] as object)).toEqual(
+      expect.arrayContaining(['/orders', '/orders/{orderId}', '/orders/{orderId}/cancel']),
+    );
   });
 
   it('rebuilds orders_view from the event log into the rows the commands wrote', async () => {

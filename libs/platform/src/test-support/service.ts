@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { databaseAnswers } from '../database.js';
-import { createHttpApp } from '../http.js';
+import { createHttpApp, serve } from '../http.js';
 import { createLogger } from '../logger.js';
 import { messagingConfigSchema } from '../integration/runtime.js';
 import type { ServiceContext, ServiceParts } from '../service.js';
@@ -59,10 +59,9 @@ export async function startServiceForTest<C>(
     logger,
     metrics,
     readiness: { database: () => databaseAnswers(db), ...parts.readiness },
-    ...(parts.routes ? { routes: parts.routes } : {}),
+    api: parts.routes,
   });
-  const server: Server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
+  const server: Server = await serve(app, 0, '127.0.0.1');
   return {
     config,
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

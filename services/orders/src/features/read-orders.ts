@@ -85,12 +85,18 @@ function toView(row: Selectable<OrdersViewTable>): OrderView {
   };
 }
 
+/**
+ * A page position, `<placed_at in epoch milliseconds>_<order id>`. Every string of this
+ * pattern is a position (a page after it may be empty); the HTTP layer refuses others.
+ */
+export const orderCursorPattern =
+  /^[0-9]{1,15}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function encodeCursor(placedAt: Date, orderId: string): string {
-  return Buffer.from(`${placedAt.toISOString()}|${orderId}`).toString('base64url');
+  return `${placedAt.getTime()}_${orderId}`;
 }
 
-function decodeCursor(cursor: string): { placedAt: Date; orderId: string } | undefined {
-  const [time, orderId] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const placedAt = new Date(time ?? '');
-  return orderId && !Number.isNaN(placedAt.getTime()) ? { placedAt, orderId } : undefined;
+function decodeCursor(cursor: string): { placedAt: Date; orderId: string } {
+  const [time, orderId = ''] = cursor.split('_');
+  return { placedAt: new Date(Number(time)), orderId };
 }

@@ -1,7 +1,7 @@
 import { asyncApiDocument } from '@orderflow/events';
-import type { EventPublisher } from '@orderflow/platform';
-import { correlationIdOf, HttpProblem, setLogOrderId, validate } from '@orderflow/platform';
-import { Router } from 'express';
+import type { EventPublisher, JsonSchema } from '@orderflow/platform';
+import { correlationIdOf, HttpApi, HttpProblem, problem, setLogOrderId } from '@orderflow/platform';
+import { z } from 'zod';
 import { InvalidOrderError, OrderConflictError } from '../domain/order.js';
 import { executeOrderCommand } from '../features/order-commands.js';
 import type { ObserveSaga } from '../features/saga-metrics.js';
@@ -10,8 +10,17 @@ import type { OrderPlacements } from '../features/order-placements.js';
 import { OverloadedError, placeOrder } from '../features/place-order.js';
 import { findOrder, listOrders, sagaHistory } from '../features/read-orders.js';
 import type { OrdersDb } from '../infra/database.js';
-import { openApiDocument } from './openapi.js';
-import { idempotencyKey, listOrdersQuery, orderIdParam, placeOrderRequest } from './schemas.js';
+import {
+  listOrdersQuery,
+  order,
+  orderIdParams,
+  orderPage,
+  orderRules,
+  orderWithHistory,
+  placeOrderHeaders,
+  placeOrderRequest,
+} from './schemas.js';
+import type { PlaceOrderRequest } from './schemas.js';
 
 export interface OrdersApi {
   db: OrdersDb;
@@ -25,6 +34,11 @@ export interface OrdersApi {
   clock?: () => Date;
 }
 
+const header = (description: string, schema: JsonSchema = { type: 'string' }) => ({
+  description,
+  schema,
+});
+
 /** The public write API of the system, and the read side of the order. */
 export function ordersRoutes({
   db,
@@ -34,74 +48,151 @@ export function ordersRoutes({
   version,
   admission,
   clock = () => new Date(),
-}: OrdersApi): Router {
-  const routes = Router();
-  const document = openApiDocument(version);
-
-  routes.get('/openapi.json', (_req, res) => {
-    res.json(document);
+}: OrdersApi): HttpApi {
+  const api = new HttpApi({
+    title: 'orderflow orders API',
+    version,
+    description: 'Place, read and cancel orders. Everything else happens in the saga.',
   });
 
   // The event contract of the whole system, which orders serves for everyone.
   const contract = asyncApiDocument();
-  routes.get('/asyncapi.json', (_req, res) => {
-    res.json(contract);
-  });
+  api.get(
+    '/asyncapi.json',
+    {
+      operationId: 'asyncApiDocument',
+      summary: 'The AsyncAPI 3 document of every topic and event of the system',
+      responses: { 200: { description: 'The document', body: z.looseObject({}) } },
+    },
+    (_input, res) => {
+      res.json(contract);
+    },
+  );
 
-  routes.post('/orders', async (req, res) => {
-    const body = validate(placeOrderRequest, req.body);
-    const rawKey = req.get('Idempotency-Key');
-    const key =
-      rawKey === undefined ? undefined : validate(idempotencyKey, rawKey, 'Idempotency-Key header');
-    const outcome = await domainErrors(() =>
-      placeOrder(db, placements, body, {
-        idempotencyKey: key,
-        correlationId: correlationIdOf(res),
-        now: clock(),
-        ...(admission ? { admit: () => admission.check() } : {}),
-      }),
-    );
-    setLogOrderId(outcome.orderId);
-    const order = await findOrder(db, outcome.orderId);
-    res
-      .status(outcome.replayed ? 200 : 201)
-      .location(`/orders/${outcome.orderId}`)
-      .json(order);
-  });
-
-  routes.get('/orders', async (req, res) => {
-    res.json(await listOrders(db, validate(listOrdersQuery, req.query, 'query string')));
-  });
-
-  routes.get('/orders/:orderId', async (req, res) => {
-    const orderId = validate(orderIdParam, req.params['orderId'], 'order id');
-    const order = await findOrder(db, orderId);
-    if (!order) throw HttpProblem.notFound(`order ${orderId} does not exist`);
-    res.json({ ...order, history: await sagaHistory(db, orderId) });
-  });
-
-  routes.post('/orders/:orderId/cancel', async (req, res) => {
-    const orderId = validate(orderIdParam, req.params['orderId'], 'order id');
-    const existing = await findOrder(db, orderId);
-    if (!existing) throw HttpProblem.notFound(`order ${orderId} does not exist`);
-    const result = await domainErrors(() =>
-      db
-        .transaction()
-        .execute((trx) =>
-          executeOrderCommand(
-            trx,
-            publisher,
-            orderId,
-            { type: 'CancelOrder', data: { reason: 'CUSTOMER_REQUEST', now: clock() } },
-            { correlationId: correlationIdOf(res), causationId: `cancel:${orderId}` },
-          ),
+  api.post(
+    '/orders',
+    {
+      operationId: 'placeOrder',
+      summary: 'Place an order; the saga then confirms or cancels it',
+      headers: placeOrderHeaders,
+      body: placeOrderRequest,
+      responses: {
+        201: {
+          description: 'Order placed',
+          body: order,
+          headers: { Location: header('The order: /orders/{orderId}') },
+        },
+        200: {
+          description: 'Replay of an earlier request with this Idempotency-Key',
+          body: order,
+          headers: { Location: header('The order: /orders/{orderId}') },
+        },
+        422: problem(
+          `A rule the schema cannot state is broken: ${orderRules} Or the Idempotency-Key was used with another body.`,
         ),
-    );
-    observe(result)();
-    res.json(await findOrder(db, orderId));
-  });
+        503: {
+          ...problem('Too many orders in flight to finish this one in time; retry later'),
+          headers: {
+            'Retry-After': header('Seconds to wait', { type: 'string', pattern: '^[0-9]+$' }),
+          },
+        },
+      },
+    },
+    async ({ body, headers }, res) => {
+      refuseRepeatedSkus(body);
+      const outcome = await domainErrors(() =>
+        placeOrder(db, placements, body, {
+          idempotencyKey: headers['Idempotency-Key'],
+          correlationId: correlationIdOf(res),
+          now: clock(),
+          ...(admission ? { admit: () => admission.check() } : {}),
+        }),
+      );
+      setLogOrderId(outcome.orderId);
+      const placed = await findOrder(db, outcome.orderId);
+      res
+        .status(outcome.replayed ? 200 : 201)
+        .location(`/orders/${outcome.orderId}`)
+        .json(placed);
+    },
+  );
 
-  return routes;
+  api.get(
+    '/orders',
+    {
+      operationId: 'listOrders',
+      summary: 'Orders, newest first, a page at a time',
+      query: listOrdersQuery,
+      responses: { 200: { description: 'A page of orders', body: orderPage } },
+    },
+    async ({ query }, res) => {
+      res.json(await listOrders(db, query));
+    },
+  );
+
+  api.get(
+    '/orders/{orderId}',
+    {
+      operationId: 'getOrder',
+      summary: 'An order and its saga history',
+      params: orderIdParams,
+      responses: {
+        200: { description: 'The order and its saga history', body: orderWithHistory },
+        404: problem('No such order'),
+      },
+    },
+    async ({ params: { orderId } }, res) => {
+      const found = await findOrder(db, orderId);
+      if (!found) throw HttpProblem.notFound(`order ${orderId} does not exist`);
+      res.json({ ...found, history: await sagaHistory(db, orderId) });
+    },
+  );
+
+  api.post(
+    '/orders/{orderId}/cancel',
+    {
+      operationId: 'cancelOrder',
+      summary: 'Cancel a pending order at the customer’s request (again: no change)',
+      params: orderIdParams,
+      responses: {
+        200: { description: 'The order, cancelled', body: order },
+        404: problem('No such order'),
+        409: problem('The order is confirmed and can no longer be cancelled'),
+      },
+    },
+    async ({ params: { orderId } }, res) => {
+      const existing = await findOrder(db, orderId);
+      if (!existing) throw HttpProblem.notFound(`order ${orderId} does not exist`);
+      const result = await domainErrors(() =>
+        db
+          .transaction()
+          .execute((trx) =>
+            executeOrderCommand(
+              trx,
+              publisher,
+              orderId,
+              { type: 'CancelOrder', data: { reason: 'CUSTOMER_REQUEST', now: clock() } },
+              { correlationId: correlationIdOf(res), causationId: `cancel:${orderId}` },
+            ),
+          ),
+      );
+      observe(result)();
+      res.json(await findOrder(db, orderId));
+    },
+  );
+
+  return api;
+}
+
+/** Each SKU at most once per order: a rule over the list that JSON Schema cannot state. */
+function refuseRepeatedSkus({ items }: PlaceOrderRequest): void {
+  const seen = new Set<string>();
+  const repeated = items.flatMap(({ sku }, i) => {
+    const again = seen.has(sku);
+    seen.add(sku);
+    return again ? [{ field: `/items/${i}/sku`, message: `${sku} is already in the order` }] : [];
+  });
+  if (repeated.length) throw HttpProblem.unprocessable('each SKU at most once', repeated);
 }
 
 /** Domain errors map to HTTP once, here. */

@@ -1,56 +1,66 @@
+import { storedText } from '@orderflow/platform';
 import { z } from 'zod';
+import { orderCursorPattern } from '../features/read-orders.js';
 
 /**
  * The orders API's request and response shapes. Requests are validated with these
  * schemas and /openapi.json is generated from them, so the document and the
- * validation cannot drift apart.
+ * validation cannot drift apart. Every object is strict: a field the API does not
+ * know is refused (400) rather than silently dropped, at any depth.
  */
 const sku = z
   .string()
   .regex(/^[A-Z0-9][A-Z0-9-]{0,63}$/, 'upper-case letters, digits and dashes, at most 64');
 const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR');
+const customerId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64');
 
 export const money = z
-  .object({
+  .strictObject({
     amountMinor: z
       .number()
       .int()
-      .min(0)
+      .min(1)
       .max(1_000_000_000)
-      .describe('Amount in minor units (cents)'),
+      .describe('Unit price in minor units (cents): a positive integer'),
     currency,
   })
   .meta({ id: 'Money' });
 
+/** A sum of prices: positive, without the cap of a single price. */
+export const total = z
+  .strictObject({ amountMinor: z.number().int().min(1), currency })
+  .meta({ id: 'Total' });
+
 export const address = z
-  .object({
-    recipient: z.string().trim().min(1).max(200),
-    line1: z.string().trim().min(1).max(200),
-    line2: z.string().trim().max(200).nullish(),
-    city: z.string().trim().min(1).max(100),
-    postalCode: z.string().trim().min(1).max(20),
+  .strictObject({
+    recipient: storedText(200),
+    line1: storedText(200),
+    line2: storedText(200, { blank: true }).nullish(),
+    city: storedText(100),
+    postalCode: storedText(20),
     country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as DE'),
   })
   .meta({ id: 'Address' });
 
 export const orderLine = z
-  .object({ sku, quantity: z.number().int().min(1).max(1_000), unitPrice: money })
+  .strictObject({ sku, quantity: z.number().int().min(1).max(1_000), unitPrice: money })
   .meta({ id: 'OrderLine' });
 
+/** Rules no JSON Schema can state; the API answers 422 when a request breaks one. */
+export const orderRules = 'Each SKU at most once, and every unit price in one currency.';
+
 export const placeOrderRequest = z
-  .object({
-    customerId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64'),
+  .strictObject({
+    customerId,
     items: z
       .array(orderLine)
       .min(1)
       .max(50)
-      .refine(
-        (items) => new Set(items.map((i) => i.sku)).size === items.length,
-        'each SKU at most once',
-      ),
+      .describe(`The order lines. ${orderRules} (422 otherwise)`),
     shippingAddress: address,
   })
-  .strict()
   .meta({ id: 'PlaceOrderRequest' });
 export type PlaceOrderRequest = z.infer<typeof placeOrderRequest>;
 
@@ -58,22 +68,30 @@ export const orderStatus = z
   .enum(['PENDING', 'CONFIRMED', 'CANCELLED'])
   .meta({ id: 'OrderStatus' });
 
-export const listOrdersQuery = z
-  .object({
-    status: orderStatus.optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().max(200).optional(),
-  })
-  .strict();
+export const listOrdersQuery = z.strictObject({
+  status: orderStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20).describe('Page size'),
+  cursor: z
+    .string()
+    .regex(orderCursorPattern, 'a nextCursor from an earlier page')
+    .optional()
+    .describe('Where the page starts: the nextCursor of the page before'),
+});
 
-export const orderIdParam = z.string().uuid();
+export const orderIdParams = z.object({ orderId: z.guid().describe('The order id (a UUID)') });
 
-export const idempotencyKey = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,200}$/, 'printable ASCII, 1 to 200 characters');
+export const placeOrderHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'printable ASCII without spaces, 1 to 200 characters')
+    .optional()
+    .describe(
+      'Retries with the same key and body return the first answer (200); the same key with another body is refused (422)',
+    ),
+});
 
 export const sagaStep = z
-  .object({
+  .strictObject({
     type: z.string(),
     source: z.string().describe('CloudEvents source of the service that produced the event'),
     occurredAt: z.iso.datetime(),
@@ -81,13 +99,20 @@ export const sagaStep = z
   .meta({ id: 'SagaStep' });
 
 export const order = z
-  .object({
+  .strictObject({
     orderId: z.uuid(),
     customerId: z.string(),
     status: orderStatus,
-    total: money,
+    total,
     items: z.array(orderLine),
-    cancellation: z.object({ reason: z.string(), detail: z.string().nullable() }).nullable(),
+    cancellation: z
+      .strictObject({
+        reason: z
+          .string()
+          .describe('PAYMENT_DECLINED, OUT_OF_STOCK, UNDELIVERABLE, CUSTOMER_REQUEST or TIMEOUT'),
+        detail: z.string().nullable(),
+      })
+      .nullable(),
     paymentId: z.string().nullable(),
     shipmentId: z.string().nullable(),
     placedAt: z.iso.datetime(),
@@ -102,5 +127,5 @@ export const orderWithHistory = order
   .meta({ id: 'OrderWithHistory' });
 
 export const orderPage = z
-  .object({ items: z.array(order), nextCursor: z.string().nullable() })
+  .strictObject({ items: z.array(order), nextCursor: z.string().nullable() })
   .meta({ id: 'OrderPage' });

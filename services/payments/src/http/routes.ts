@@ -1,59 +1,126 @@
-import { HttpProblem, validate } from '@orderflow/platform';
-import { Router } from 'express';
+import { HttpApi, HttpProblem, problem } from '@orderflow/platform';
 import { z } from 'zod';
 import type { PaymentsDb } from '../infra/database.js';
 
-const customerId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-const orderId = z.uuid();
+const currency = z.string().regex(/^[A-Z]{3}$/);
+const amount = z
+  .strictObject({ amountMinor: z.number().int(), currency })
+  .meta({ id: 'Amount', description: 'Money in minor units (cents)' });
+
+const account = z
+  .strictObject({
+    customerId: z.string(),
+    balance: amount.describe('What is left after authorized, unrefunded payments'),
+    openingBalance: amount,
+  })
+  .meta({ id: 'Account' });
+type Account = z.input<typeof account>;
+
+const payment = z
+  .strictObject({
+    orderId: z.uuid(),
+    paymentId: z.string().nullable(),
+    customerId: z.string().nullable(),
+    amount: amount.nullable(),
+    status: z.enum(['AUTHORIZED', 'HELD', 'DECLINED', 'REFUNDED', 'VOIDED']),
+    reason: z.string().nullable(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Payment' });
+type Payment = z.input<typeof payment>;
+
+const customerParams = z.object({
+  customerId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64')
+    .describe('The customer id'),
+});
+const orderParams = z.object({ orderId: z.guid().describe('The order id (a UUID)') });
 
 /** Read endpoints: accounts and payments. Payments has no write API: it only reacts. */
-export function paymentsRoutes(db: PaymentsDb): Router {
-  const routes = Router();
-
-  routes.get('/accounts', async (_req, res) => {
-    const rows = await db
-      .selectFrom('accounts')
-      .selectAll()
-      .orderBy('customer_id')
-      .limit(1_000)
-      .execute();
-    res.json({ items: rows.map(toAccount) });
+export function paymentsRoutes(db: PaymentsDb, version = '0.1.0'): HttpApi {
+  const api = new HttpApi({
+    title: 'orderflow payments API',
+    version,
+    description: 'Customer accounts and the payment of each order, as the saga left them.',
   });
 
-  routes.get('/accounts/:customerId', async (req, res) => {
-    const id = validate(customerId, req.params['customerId'], 'customer id');
-    const row = await db
-      .selectFrom('accounts')
-      .selectAll()
-      .where('customer_id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw HttpProblem.notFound(`customer ${id} has no account`);
-    res.json(toAccount(row));
-  });
+  api.get(
+    '/accounts',
+    {
+      operationId: 'listAccounts',
+      summary: 'Customer accounts by customer id (the first 1,000)',
+      responses: {
+        200: { description: 'The accounts', body: z.strictObject({ items: z.array(account) }) },
+      },
+    },
+    async (_input, res) => {
+      const rows = await db
+        .selectFrom('accounts')
+        .selectAll()
+        .orderBy('customer_id')
+        .limit(1_000)
+        .execute();
+      res.json({ items: rows.map(toAccount) });
+    },
+  );
 
-  routes.get('/payments/:orderId', async (req, res) => {
-    const id = validate(orderId, req.params['orderId'], 'order id');
-    const row = await db
-      .selectFrom('payments_view')
-      .selectAll()
-      .where('order_id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw HttpProblem.notFound(`no payment for order ${id}`);
-    res.json({
-      orderId: row.order_id,
-      paymentId: row.payment_id,
-      customerId: row.customer_id,
-      amount:
-        row.amount_minor === null
-          ? null
-          : { amountMinor: Number(row.amount_minor), currency: row.currency },
-      status: row.status,
-      reason: row.reason,
-      updatedAt: row.updated_at.toISOString(),
-    });
-  });
+  api.get(
+    '/accounts/{customerId}',
+    {
+      operationId: 'getAccount',
+      summary: 'A customer’s account',
+      params: customerParams,
+      responses: {
+        200: { description: 'The account', body: account },
+        404: problem('The customer has no account'),
+      },
+    },
+    async ({ params: { customerId } }, res) => {
+      const row = await db
+        .selectFrom('accounts')
+        .selectAll()
+        .where('customer_id', '=', customerId)
+        .executeTakeFirst();
+      if (!row) throw HttpProblem.notFound(`customer ${customerId} has no account`);
+      res.json(toAccount(row));
+    },
+  );
 
-  return routes;
+  api.get(
+    '/payments/{orderId}',
+    {
+      operationId: 'getPayment',
+      summary: 'The payment of an order',
+      params: orderParams,
+      responses: {
+        200: { description: 'The payment', body: payment },
+        404: problem('Payments has not seen the order'),
+      },
+    },
+    async ({ params: { orderId } }, res) => {
+      const row = await db
+        .selectFrom('payments_view')
+        .selectAll()
+        .where('order_id', '=', orderId)
+        .executeTakeFirst();
+      if (!row) throw HttpProblem.notFound(`no payment for order ${orderId}`);
+      res.json({
+        orderId: row.order_id,
+        paymentId: row.payment_id,
+        customerId: row.customer_id,
+        amount:
+          row.amount_minor === null || row.currency === null
+            ? null
+            : { amountMinor: Number(row.amount_minor), currency: row.currency },
+        status: row.status,
+        reason: row.reason,
+        updatedAt: row.updated_at.toISOString(),
+      } satisfies Payment);
+    },
+  );
+
+  return api;
 }
 
 function toAccount(row: {
@@ -61,7 +128,7 @@ function toAccount(row: {
   currency: string;
   balance_minor: string;
   opening_balance_minor: string;
-}) {
+}): Account {
   return {
     customerId: row.customer_id,
     balance: { amountMinor: Number(row.balance_minor), currency: row.currency },

@@ -1,49 +1,121 @@
-import { HttpProblem, validate } from '@orderflow/platform';
+import { HttpApi, HttpProblem, problem } from '@orderflow/platform';
 import type { Selectable } from 'kysely';
-import { Router } from 'express';
 import { z } from 'zod';
 import type { ShipmentsViewTable, ShippingDb, StockTable } from '../infra/database.js';
 
 const sku = z
   .string()
   .regex(/^[A-Z0-9][A-Z0-9-]{0,63}$/, 'upper-case letters, digits and dashes, at most 64');
-const orderId = z.uuid();
+
+const stock = z
+  .strictObject({
+    sku: z.string(),
+    available: z.number().int().min(0).describe('Units that can be reserved'),
+    reserved: z.number().int().min(0).describe('Units held by scheduled shipments'),
+  })
+  .meta({ id: 'Stock' });
+type Stock = z.input<typeof stock>;
+
+const shipment = z
+  .strictObject({
+    orderId: z.uuid(),
+    shipmentId: z.string().nullable(),
+    status: z.enum(['OPEN', 'SCHEDULED', 'FAILED', 'CANCELLED']),
+    carrier: z.string().nullable(),
+    eta: z.iso.datetime().nullable(),
+    lines: z
+      .array(z.strictObject({ sku: z.string(), quantity: z.number().int() }))
+      .nullable()
+      .describe('The order’s lines, once shipping knows the order'),
+    failure: z
+      .strictObject({
+        reason: z.enum(['OUT_OF_STOCK', 'UNDELIVERABLE']),
+        detail: z.string().nullable(),
+      })
+      .nullable(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Shipment' });
+type Shipment = z.input<typeof shipment>;
+
+const skuParams = z.object({ sku: sku.describe('The SKU') });
+const orderParams = z.object({ orderId: z.guid().describe('The order id (a UUID)') });
 
 /** Read endpoints: stock and shipments. Shipping has no write API: it only reacts. */
-export function shippingRoutes(db: ShippingDb): Router {
-  const routes = Router();
-
-  routes.get('/stock', async (_req, res) => {
-    const rows = await db.selectFrom('stock').selectAll().orderBy('sku').limit(1_000).execute();
-    res.json({ items: rows.map(toStock) });
+export function shippingRoutes(db: ShippingDb, version = '0.1.0'): HttpApi {
+  const api = new HttpApi({
+    title: 'orderflow shipping API',
+    version,
+    description: 'Stock per SKU and the shipment of each order, as the saga left them.',
   });
 
-  routes.get('/stock/:sku', async (req, res) => {
-    const id = validate(sku, req.params['sku'], 'SKU');
-    const row = await db.selectFrom('stock').selectAll().where('sku', '=', id).executeTakeFirst();
-    if (!row) throw HttpProblem.notFound(`SKU ${id} is not stocked`);
-    res.json(toStock(row));
-  });
+  api.get(
+    '/stock',
+    {
+      operationId: 'listStock',
+      summary: 'Stock of every SKU, by SKU (the first 1,000)',
+      responses: {
+        200: { description: 'The stock', body: z.strictObject({ items: z.array(stock) }) },
+      },
+    },
+    async (_input, res) => {
+      const rows = await db.selectFrom('stock').selectAll().orderBy('sku').limit(1_000).execute();
+      res.json({ items: rows.map(toStock) });
+    },
+  );
 
-  routes.get('/shipments/:orderId', async (req, res) => {
-    const id = validate(orderId, req.params['orderId'], 'order id');
-    const row = await db
-      .selectFrom('shipments_view')
-      .selectAll()
-      .where('order_id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw HttpProblem.notFound(`shipping has not heard of order ${id}`);
-    res.json(toShipment(row));
-  });
+  api.get(
+    '/stock/{sku}',
+    {
+      operationId: 'getStock',
+      summary: 'Stock of one SKU',
+      params: skuParams,
+      responses: {
+        200: { description: 'The stock', body: stock },
+        404: problem('The SKU is not stocked'),
+      },
+    },
+    async ({ params }, res) => {
+      const row = await db
+        .selectFrom('stock')
+        .selectAll()
+        .where('sku', '=', params.sku)
+        .executeTakeFirst();
+      if (!row) throw HttpProblem.notFound(`SKU ${params.sku} is not stocked`);
+      res.json(toStock(row));
+    },
+  );
 
-  return routes;
+  api.get(
+    '/shipments/{orderId}',
+    {
+      operationId: 'getShipment',
+      summary: 'The shipment of an order',
+      params: orderParams,
+      responses: {
+        200: { description: 'The shipment', body: shipment },
+        404: problem('Shipping has not heard of the order'),
+      },
+    },
+    async ({ params: { orderId } }, res) => {
+      const row = await db
+        .selectFrom('shipments_view')
+        .selectAll()
+        .where('order_id', '=', orderId)
+        .executeTakeFirst();
+      if (!row) throw HttpProblem.notFound(`shipping has not heard of order ${orderId}`);
+      res.json(toShipment(row));
+    },
+  );
+
+  return api;
 }
 
-function toStock(row: Selectable<StockTable>) {
+function toStock(row: Selectable<StockTable>): Stock {
   return { sku: row.sku, available: row.available, reserved: row.reserved };
 }
 
-function toShipment(row: Selectable<ShipmentsViewTable>) {
+function toShipment(row: Selectable<ShipmentsViewTable>): Shipment {
   return {
     orderId: row.order_id,
     shipmentId: row.shipment_id,

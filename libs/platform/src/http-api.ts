@@ -1,0 +1,293 @@
+import type { Request, Response } from 'express';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { JsonSchema } from './openapi.js';
+import { SchemaComponents } from './openapi.js';
+import { HttpProblem } from './problem.js';
+import { validate, validateHeaders } from './validation.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+type Fields = z.ZodObject;
+
+export interface ResponseSpec {
+  description: string;
+  /** An application/json body of this shape. */
+  body?: z.ZodType;
+  /** A body of another media type, such as text/plain. */
+  content?: { mediaType: string; schema: JsonSchema };
+  /** RFC 9457 problem details (application/problem+json). */
+  problem?: true;
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
+}
+
+export interface OperationSpec<
+  P extends Fields | undefined,
+  Q extends Fields | undefined,
+  H extends Fields | undefined,
+  B extends z.ZodType | undefined,
+> {
+  operationId: string;
+  summary: string;
+  description?: string;
+  /** Path parameters, by the names in the path template (`/orders/{orderId}`). */
+  params?: P;
+  query?: Q;
+  /** Request headers, by their canonical names (`Idempotency-Key`). */
+  headers?: H;
+  /** An application/json request body. */
+  body?: B;
+  responses: Record<number, ResponseSpec>;
+}
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface OperationInput<P, Q, H, B> {
+  params: Parsed<P>;
+  query: Parsed<Q>;
+  headers: Parsed<H>;
+  body: Parsed<B>;
+}
+
+export type OperationHandler<P, Q, H, B> = (
+  input: OperationInput<P, Q, H, B>,
+  res: Response,
+  req: Request,
+) => Promise<void> | void;
+
+export interface ApiInfo {
+  title: string;
+  version: string;
+  description: string;
+}
+
+/** A problem response, for `responses`. */
+export const problem = (description: string): ResponseSpec => ({ description, problem: true });
+
+const problemSchema = z
+  .looseObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z
+      .array(
+        z.object({
+          field: z.string().describe('A JSON pointer into the input, or a header name'),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .describe('Every input at fault, for 400 and 422'),
+    retryAfterSeconds: z.number().int().optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+const correlationIdHeader = {
+  'X-Correlation-Id': {
+    description: "The saga's correlation id: the caller's, or a new one",
+    schema: { type: 'string' },
+  },
+};
+
+/**
+ * A service's HTTP API, described as it is registered: each operation declares its
+ * parameters, body and responses with zod schemas, its input is validated with those
+ * schemas before the handler runs (400 problem+json naming each field at fault), and
+ * the OpenAPI 3.1 document at /openapi.json is generated from the same declarations,
+ * so the document and the API cannot drift apart. Requests with a method the path does
+ * not declare get 405 with `Allow` (see the HTTP shell).
+ */
+export class HttpApi {
+  readonly router = Router();
+  private readonly paths = new Map<string, { pattern: RegExp; operations: Map<string, object> }>();
+  private readonly components = new SchemaComponents();
+  private document: object | undefined;
+
+  constructor(private readonly info: ApiInfo) {
+    this.get(
+      '/openapi.json',
+      {
+        operationId: 'openApiDocument',
+        summary: 'This OpenAPI 3.1 document',
+        responses: { 200: { description: 'The document', body: z.looseObject({}) } },
+      },
+      (_input, res) => {
+        res.json(this.openApiDocument());
+      },
+    );
+  }
+
+  get<
+    P extends Fields | undefined = undefined,
+    Q extends Fields | undefined = undefined,
+    H extends Fields | undefined = undefined,
+  >(
+    path: string,
+    spec: OperationSpec<P, Q, H, undefined>,
+    handler: OperationHandler<P, Q, H, undefined>,
+  ): this {
+    return this.route('get', path, spec, handler);
+  }
+
+  post<
+    P extends Fields | undefined = undefined,
+    Q extends Fields | undefined = undefined,
+    H extends Fields | undefined = undefined,
+    B extends z.ZodType | undefined = undefined,
+  >(path: string, spec: OperationSpec<P, Q, H, B>, handler: OperationHandler<P, Q, H, B>): this {
+    return this.route('post', path, spec, handler);
+  }
+
+  route<
+    P extends Fields | undefined,
+    Q extends Fields | undefined,
+    H extends Fields | undefined,
+    B extends z.ZodType | undefined,
+  >(
+    method: HttpMethod,
+    path: string,
+    spec: OperationSpec<P, Q, H, B>,
+    handler: OperationHandler<P, Q, H, B>,
+  ): this {
+    if (this.document) throw new Error(`${method} ${path}: register routes before serving`);
+    const entry = this.paths.get(path) ?? { pattern: templatePattern(path), operations: new Map() };
+    if (entry.operations.has(method)) throw new Error(`${method} ${path} is registered twice`);
+    entry.operations.set(method, this.describe(spec));
+    this.paths.set(path, entry);
+
+    const expressPath = path.replaceAll(/\{(\w+)\}/g, ':$1');
+    this.router[method](expressPath, async (req, res) => {
+      const input = {
+        params: spec.params && validate(spec.params, req.params, 'path'),
+        query: spec.query && validate(spec.query, req.query, 'query string'),
+        headers: spec.headers && validateHeaders(spec.headers, req),
+        body: spec.body && validate(spec.body, jsonBody(req)),
+      } as OperationInput<P, Q, H, B>;
+      await handler(input, res, req);
+    });
+    return this;
+  }
+
+  /** The methods declared for the path this request is for; undefined for an unknown path. */
+  allowedMethods(path: string): string[] | undefined {
+    const declared = [...this.paths.values()]
+      .filter(({ pattern }) => pattern.test(path))
+      .flatMap(({ operations }) => [...operations.keys()].map((m) => m.toUpperCase()));
+    if (!declared.length) return undefined;
+    return (declared.includes('GET') ? [...declared, 'HEAD'] : declared).sort();
+  }
+
+  /** The OpenAPI 3.1 document of every operation registered so far (then frozen). */
+  openApiDocument(): object {
+    this.document ??= {
+      openapi: '3.1.0',
+      info: this.info,
+      paths: Object.fromEntries(
+        [...this.paths].map(([path, { operations }]) => [path, Object.fromEntries(operations)]),
+      ),
+      components: { schemas: this.components.schemas },
+    };
+    return this.document;
+  }
+
+  private describe(
+    spec: OperationSpec<
+      Fields | undefined,
+      Fields | undefined,
+      Fields | undefined,
+      z.ZodType | undefined
+    >,
+  ) {
+    const parameters = [
+      ...this.parameters('path', spec.params),
+      ...this.parameters('query', spec.query),
+      ...this.parameters('header', spec.headers),
+    ];
+    const hasInput = parameters.length > 0 || spec.body !== undefined;
+    // What the HTTP shell itself answers: invalid input, an oversized or non-JSON body,
+    // and request headers larger than Node accepts.
+    const shell: Record<number, ResponseSpec> = {
+      431: problem('The request headers are too large'),
+    };
+    if (hasInput) shell[400] = problem('The input is invalid: each field at fault is named');
+    if (spec.body) {
+      shell[413] = problem('The request body is too large');
+      shell[415] = problem('The request body is not UTF-8 application/json');
+    }
+    const responses = { ...shell, ...spec.responses };
+    return {
+      operationId: spec.operationId,
+      summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
+      ...(parameters.length ? { parameters } : {}),
+      ...(spec.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: this.schema(spec.body, 'input') } },
+            },
+          }
+        : {}),
+      responses: Object.fromEntries(
+        Object.entries(responses).map(([status, response]) => [
+          status,
+          this.response(Number(status), response),
+        ]),
+      ),
+    };
+  }
+
+  private parameters(location: 'path' | 'query' | 'header', fields: Fields | undefined) {
+    if (!fields) return [];
+    const object = this.schema(fields, 'input');
+    const properties = (object['properties'] ?? {}) as Record<string, JsonSchema>;
+    const required = new Set((object['required'] ?? []) as string[]);
+    return Object.entries(properties).map(([name, { description, ...schema }]) => ({
+      name,
+      in: location,
+      required: location === 'path' || required.has(name),
+      ...(description ? { description } : {}),
+      schema,
+    }));
+  }
+
+  private response(status: number, spec: ResponseSpec) {
+    const content = spec.problem
+      ? { 'application/problem+json': { schema: this.schema(problemSchema, 'output') } }
+      : spec.body
+        ? { 'application/json': { schema: this.schema(spec.body, 'output') } }
+        : spec.content
+          ? { [spec.content.mediaType]: { schema: spec.content.schema } }
+          : undefined;
+    // Node answers 431 before the request reaches the shell that sets X-Correlation-Id.
+    const headers = status === 431 ? spec.headers : { ...correlationIdHeader, ...spec.headers };
+    return {
+      description: spec.description,
+      ...(headers && Object.keys(headers).length ? { headers } : {}),
+      ...(content ? { content } : {}),
+    };
+  }
+
+  private schema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+    return this.components.toJsonSchema(schema, io);
+  }
+}
+
+/** Matches a concrete path against a template the way the router does (any case, optional trailing slash). */
+function templatePattern(template: string): RegExp {
+  const source = template
+    .split(/\{\w+\}/)
+    .map((literal) => literal.replaceAll(/[.*+?^$()|[\]\\]/g, '\\$&'))
+    .join('[^/]+');
+  return new RegExp(`^${source}/?$`, 'i');
+}
+
+/** The JSON body, after the shell's JSON parser; other media types are refused. */
+function jsonBody(req: Request): unknown {
+  if (req.headers['content-type'] !== undefined && !req.is('application/json')) {
+    throw new HttpProblem(415, 'Unsupported Media Type', 'request body must be application/json');
+  }
+  return req.body as unknown;
+}
