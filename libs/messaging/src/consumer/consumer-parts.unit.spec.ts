@@ -1,8 +1,11 @@
+import { trace } from '@opentelemetry/api';
 import { DlqHeaders, Headers } from '../headers.js';
 import { NonRetriableError, isRetriable } from '../errors.js';
 import { backoffDelay } from './backoff.js';
 import { deadLetterMessage } from './dead-letter.js';
+import { prepareDelivery } from './delivery.js';
 import { failureKind } from './failure-kind.js';
+import type { InboundMessage } from './inbound-message.js';
 
 describe('backoffDelay', () => {
   const policy = { initialDelayMs: 100, maxDelayMs: 1_000 };
@@ -75,5 +78,47 @@ describe('failureKind', () => {
     expect(failureKind(new NonRetriableError('bad'))).toBe('poison');
     expect(failureKind(withCode('23505'))).toBe('failed');
     expect(failureKind(new Error('database says no'))).toBe('failed');
+  });
+});
+
+describe('prepareDelivery', () => {
+  const record: InboundMessage = {
+    id: 'e-7',
+    topic: 'orders.events',
+    partition: 0,
+    offset: '7',
+    key: 'order-7',
+    value: Buffer.from('event'),
+    headers: { [Headers.id]: 'e-7' },
+    timestamp: '0',
+  };
+  const prepare = (message: InboundMessage) => {
+    const decoded: string[] = [];
+    const delivery = prepareDelivery(message, {
+      groupId: 'g',
+      tracer: trace.getTracer('test'),
+      decode: (m) => {
+        decoded.push(m.offset);
+        return 'decoded';
+      },
+    });
+    return { delivery, decoded };
+  };
+
+  it.each([
+    ['no ce_id', { id: undefined }, 'record has no ce_id header'],
+    ['no key', { key: null }, 'record has no key'],
+    ['an empty key', { key: '' }, 'record has no key'],
+  ])('refuses a record with %s before decoding it', async (_, change, reason) => {
+    const { delivery, decoded } = prepare({ ...record, ...change });
+    expect((await delivery).poison).toEqual(new NonRetriableError(reason));
+    expect(decoded).toEqual([]);
+  });
+
+  it('decodes a record with both, to be locked under its key', async () => {
+    const { delivery, decoded } = prepare(record);
+    expect(await delivery).toMatchObject({ decoded: 'decoded', keys: ['order-7'] });
+    expect((await delivery).poison).toBeUndefined();
+    expect(decoded).toEqual(['7']);
   });
 });

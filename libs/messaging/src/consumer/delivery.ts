@@ -57,7 +57,8 @@ export async function prepareDelivery<T>(
   let undecoded: unknown;
   let keys: string[] = [];
   if (!message.id) poison = new NonRetriableError('record has no ce_id header');
-  else if (message.key === null) poison = new NonRetriableError('record has no key');
+  // An empty key (some clients write one for "no key") orders nothing either.
+  else if (!message.key) poison = new NonRetriableError('record has no key');
   else {
     try {
       decoded = options.decode ? await options.decode(message) : (undefined as T);
@@ -82,7 +83,7 @@ export async function prepareDelivery<T>(
         [SpanAttributes.messagingConsumerGroup]: options.groupId,
         [SpanAttributes.messagingMessageId]: message.id ?? '',
         // Records are keyed by order id: the span belongs to that order's saga.
-        ...(message.key === null ? {} : { [SpanAttributes.orderId]: message.key }),
+        ...(message.key ? { [SpanAttributes.orderId]: message.key } : {}),
       },
     },
     parent,
