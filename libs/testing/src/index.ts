@@ -3,4 +3,6 @@ export type { TestDatabase } from './infra.js';
 export { eventually } from './eventually.js';
 export { pythonEnv } from './python-env.js';
 export type { PythonEnv } from './python-env.js';
+export { rowsMentioning } from './rows-mentioning.js';
+export type { MentioningRow } from './rows-mentioning.js';
 export { deliveries, firstDeliveries } from './deliveries.js';

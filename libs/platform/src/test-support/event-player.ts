@@ -7,7 +7,7 @@ import type {
   Service,
   TopicMap,
 } from '@orderflow/events';
-import { buildHeaders, EventSerde, readHeaders } from '@orderflow/events';
+import { buildHeaders, EventSerde, HeaderNames, readHeaders } from '@orderflow/events';
 import { defaultDeadLetterTopic, headersToStrings } from '@orderflow/messaging';
 import { stack, testKafka, uniqueName } from '@orderflow/testing';
 import type { Consumer, Producer } from 'kafkajs';
@@ -86,23 +86,9 @@ export class EventPlayer {
     if (!this.producer) throw new Error('player not started');
     const ids: string[] = [];
     for (const e of events) {
-      const id = e.id ?? randomUUID();
-      ids.push(id);
-      const headers = buildHeaders({
-        id,
-        type: e.type,
-        source: '/test',
-        time: new Date(),
-        subject: e.data.orderId,
-        correlationId: e.correlationId ?? `corr-${e.data.orderId}`,
-        causationId: randomUUID(),
-      });
-      await this.producer.send({
-        topic: this.serde.topicOf(e.type),
-        messages: [
-          { key: e.data.orderId, value: await this.serde.encode(e.type, e.data), headers },
-        ],
-      });
+      const record = await recordOf(this.serde, e);
+      ids.push(record.headers[HeaderNames.id]!);
+      await this.producer.send({ topic: this.serde.topicOf(e.type), messages: [record] });
     }
     return ids;
   }
@@ -113,4 +99,32 @@ export class EventPlayer {
       (m) => m.event.data.orderId === orderId && (!type || m.event.type === type),
     );
   }
+}
+
+/** A Kafka record as any client could write it: a raw key, value and headers. */
+export interface RawRecord {
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/**
+ * The record the event's producing service would write: keyed by order id, the Avro
+ * value in the wire format, and CloudEvents headers (`ce_id` fresh unless given).
+ */
+export async function recordOf(serde: EventSerde, e: Outgoing): Promise<RawRecord> {
+  const headers = buildHeaders({
+    id: e.id ?? randomUUID(),
+    type: e.type,
+    source: '/test',
+    time: new Date(),
+    subject: e.data.orderId,
+    correlationId: e.correlationId ?? `corr-${e.data.orderId}`,
+    causationId: randomUUID(),
+  });
+  return {
+    key: e.data.orderId,
+    value: await serde.encode(e.type, e.data),
+    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])),
+  };
 }
