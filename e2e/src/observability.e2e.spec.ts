@@ -1,22 +1,24 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { EventPlayer } from '@orderflow/platform/testing';
 import { eventually, stack } from '@orderflow/testing';
 import type { Saga, ServiceName } from './harness.js';
 import { services, startSaga } from './harness.js';
-import { getOrder, seed } from './saga-world.js';
+import { getOrder, payments, seed } from './saga-world.js';
 
 /**
  * One order = one trace: an out-of-stock order (its compensation included) is
  * followed through Jaeger's query API across the four services, and the services'
- * log lines about it are joined by its correlation id.
+ * log lines about it are joined by its correlation id. A customer cancel stays in
+ * the order's correlation id and trace (docs/adr/0003).
  */
 interface JaegerSpan {
   spanID: string;
   operationName: string;
   startTime: number;
   processID: string;
-  references: { refType: string; spanID: string }[];
+  references: { refType: string; traceID: string; spanID: string }[];
   tags: { key: string; value: unknown }[];
 }
 interface JaegerTrace {
@@ -25,11 +27,14 @@ interface JaegerTrace {
   processes: Record<string, { serviceName: string }>;
 }
 
+/** Orders of this much or more wait for review in payments: they can be cancelled. */
+const reviewThresholdMinor = 50_000;
+
 describe('tracing and log correlation across the saga', () => {
   let saga: Saga;
   beforeAll(async () => {
     // At debug, each service logs every event it handles: the lines this test joins.
-    saga = await startSaga({ sagaDeadlineMs: 60_000, logLevel: 'debug' });
+    saga = await startSaga({ sagaDeadlineMs: 60_000, reviewThresholdMinor, logLevel: 'debug' });
     await seed(
       saga,
       [{ customerId: 'c-traced', currency: 'EUR', openingMinor: 100_000 }],
@@ -147,6 +152,102 @@ describe('tracing and log correlation across the saga', () => {
         }
       },
       15_000,
+      500,
+    );
+  });
+
+  it('keeps a customer cancel in the order’s correlation id and trace, through every service', async () => {
+    const correlationId = `corr-${randomUUID()}`;
+    const res = await fetch(`${saga.url.orders}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'X-Correlation-Id': correlationId },
+      body: JSON.stringify({
+        customerId: 'c-traced',
+        items: [
+          {
+            sku: 'SKU-NONE',
+            quantity: 1,
+            unitPrice: { amountMinor: reviewThresholdMinor, currency: 'EUR' },
+          },
+        ],
+        shippingAddress: { recipient: 'H', line1: 'L', city: 'C', postalCode: 'P', country: 'PT' },
+      }),
+    });
+    expect(res.status).toBe(201);
+    const traceId = res.headers.get('traceresponse')?.split('-')[1];
+    const { orderId } = (await res.json()) as { orderId: string };
+    await eventually(async () =>
+      expect((await payments(saga)).find((p) => p.order_id === orderId)?.status).toBe('HELD'),
+    );
+    // The customer's client has a trace of its own, and a correlation id of its own.
+    const requestTraceId = randomBytes(16).toString('hex');
+    const cancel = await fetch(`${saga.url.orders}/orders/${orderId}/cancel`, {
+      method: 'POST',
+      headers: {
+        'X-Correlation-Id': `corr-cancel-${randomUUID()}`,
+        traceparent: `00-${requestTraceId}-${randomBytes(8).toString('hex')}-01`,
+      },
+    });
+    expect(cancel.status).toBe(200);
+
+    // On Kafka: the cancellation and what it caused carry the order's correlation id and trace.
+    const players = [new EventPlayer(saga.prefix), new EventPlayer(saga.prefix)];
+    await Promise.all([players[0]!.start('orders'), players[1]!.start('notifications')]);
+    try {
+      const records = await eventually(() => {
+        const found = players.flatMap((p) => p.publishedFor(orderId));
+        expect(found.map((r) => r.event.type).sort()).toEqual([
+          'NotificationSent',
+          'OrderCancelled',
+          'OrderPlaced',
+        ]);
+        return found;
+      }, 30_000);
+      for (const { event, headers } of records) {
+        expect({ event: event.type, correlationId: headers.correlationId }).toEqual({
+          event: event.type,
+          correlationId,
+        });
+        expect({ event: event.type, trace: headers.traceparent?.split('-')[1] }).toEqual({
+          event: event.type,
+          trace: traceId,
+        });
+      }
+    } finally {
+      await Promise.all(players.map((p) => p.stop()));
+    }
+
+    // In Jaeger: one trace with one root, the cancellation in it, and every service's
+    // handling of OrderCancelled under it; the cancellation links to the cancel request.
+    const topic = (service: ServiceName) => `${saga.prefix}${service}.events`;
+    await eventually(
+      async () => {
+        const trace = await fetchTrace(traceId!);
+        const byId = new Map(trace.spans.map((s) => [s.spanID, s]));
+        const name = (s: JaegerSpan) =>
+          `${trace.processes[s.processID]?.serviceName} ${s.operationName}`;
+        const parentOf = (s: JaegerSpan) =>
+          byId.get(s.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? '');
+        expect(trace.spans.filter((s) => !parentOf(s)).map(name)).toEqual(['orders POST /orders']);
+        const [cancelled] = trace.spans.filter((s) => name(s) === 'orders order cancel');
+        expect(cancelled && name(parentOf(cancelled)!)).toBe('orders POST /orders');
+        expect(cancelled!.references).toContainEqual(
+          expect.objectContaining({ refType: 'FOLLOWS_FROM', traceID: requestTraceId }),
+        );
+        const underCancel = (s: JaegerSpan): boolean =>
+          s === cancelled || (parentOf(s) !== undefined && underCancel(parentOf(s)!));
+        expect(trace.spans.filter(underCancel).map(name)).toEqual(
+          expect.arrayContaining([
+            `orders ${topic('orders')} publish`,
+            `payments ${topic('orders')} process`,
+            `shipping ${topic('orders')} process`,
+            `notifications ${topic('orders')} process`,
+            'notifications smtp send',
+            `notifications ${topic('notifications')} publish`,
+          ]),
+        );
+      },
+      30_000,
       500,
     );
   });

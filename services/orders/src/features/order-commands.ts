@@ -4,6 +4,7 @@ import type {
   Executor,
   HandleCommandResult,
   RecordedEvent,
+  StreamEvents,
 } from '@orderflow/messaging';
 import { handleCommand } from '@orderflow/messaging';
 import type { Causation, EventPublisher } from '@orderflow/platform';
@@ -27,13 +28,17 @@ export function executeOrderCommand(
   orderId: string,
   command: OrderCommand,
   causation: Causation,
-  /** 'no_stream' for an order id just made up: there is nothing to load. */
-  expectedVersion?: ExpectedVersion,
+  stream: {
+    /** 'no_stream' for an order id just made up: there is nothing to load. */
+    expectedVersion?: ExpectedVersion;
+    /** The stream as the caller already read it in this transaction, after locking it. */
+    loaded?: StreamEvents<OrderEvent>;
+  } = {},
 ): Promise<HandleCommandResult<OrderEvent, OrderState>> {
   return handleCommand(trx, {
     decider: orderDecider,
     streamId: streamOf(orderId),
-    ...(expectedVersion === undefined ? {} : { expectedVersion }),
+    ...stream,
     keys: lockKeysFor(orderId),
     command,
     metadata: { ...causation },

@@ -103,7 +103,7 @@ export class OrderPlacements {
       { type: 'PlaceOrder', data: { orderId, ...request, now } },
       causation,
       // A fresh id: there is no stream to load, and the append fails if there were one.
-      'no_stream',
+      { expectedVersion: 'no_stream' },
     );
     if (idempotency) {
       const row = { key: idempotency.key, request_hash: idempotency.hash, order_id: orderId };

@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventPublisher, Logger } from '@orderflow/platform';
 import type { OrdersDb } from '../infra/database.js';
-import { executeOrderCommand } from './order-commands.js';
+import { cancelOrder } from './cancel-order.js';
 import type { ObserveSaga } from './saga-metrics.js';
 
 /**
  * Cancels orders that stayed PENDING past the saga deadline (reason TIMEOUT): a lost
  * reply or a stuck service must not leave an order open forever (invariant I1).
  * Every instance may run it: the order's lock and the decider make a second
- * cancellation a no-op. The payment and the reservation, if any, are compensated by
+ * cancellation a no-op. The cancellation continues the order's trace. The payment and the reservation, if any, are compensated by
  * their services when they see OrderCancelled.
  */
 export class SagaDeadline {
@@ -36,7 +36,7 @@ export class SagaDeadline {
   async cancelOverdue(now = new Date()): Promise<number> {
     const overdue = await this.db
       .selectFrom('orders_view')
-      .select(['order_id', 'correlation_id'])
+      .select('order_id')
       .where('status', '=', 'PENDING')
       .where('placed_at', '<', new Date(now.getTime() - this.options.deadlineMs))
       .orderBy('placed_at')
@@ -44,17 +44,12 @@ export class SagaDeadline {
       .execute();
     let cancelled = 0;
     for (const order of overdue) {
-      const result = await this.db
-        .transaction()
-        .execute((trx) =>
-          executeOrderCommand(
-            trx,
-            this.publisher,
-            order.order_id,
-            { type: 'CancelOrder', data: { reason: 'TIMEOUT', now } },
-            { correlationId: order.correlation_id, causationId: `deadline:${order.order_id}` },
-          ),
-        );
+      // In the order's saga: its correlation id, its trace (see cancelOrder).
+      const result = await cancelOrder(this.db, this.publisher, order.order_id, {
+        reason: 'TIMEOUT',
+        now,
+        causationId: `deadline:${order.order_id}`,
+      });
       this.observe(result)();
       cancelled += result.events.length > 0 ? 1 : 0;
     }

@@ -3,7 +3,7 @@ import type { EventPublisher, JsonSchema } from '@orderflow/platform';
 import { correlationIdOf, HttpApi, HttpProblem, problem, setLogOrderId } from '@orderflow/platform';
 import { z } from 'zod';
 import { InvalidOrderError, OrderConflictError } from '../domain/order.js';
-import { executeOrderCommand } from '../features/order-commands.js';
+import { cancelOrder } from '../features/cancel-order.js';
 import type { ObserveSaga } from '../features/saga-metrics.js';
 import type { AdmissionControl } from '../features/admission.js';
 import type { OrderPlacements } from '../features/order-placements.js';
@@ -163,18 +163,10 @@ export function ordersRoutes({
     async ({ params: { orderId } }, res) => {
       const existing = await findOrder(db, orderId);
       if (!existing) throw HttpProblem.notFound(`order ${orderId} does not exist`);
+      // The order's saga goes on in its own correlation id and trace (see cancelOrder).
+      const request = { reason: 'CUSTOMER_REQUEST' as const, now: clock() };
       const result = await domainErrors(() =>
-        db
-          .transaction()
-          .execute((trx) =>
-            executeOrderCommand(
-              trx,
-              publisher,
-              orderId,
-              { type: 'CancelOrder', data: { reason: 'CUSTOMER_REQUEST', now: clock() } },
-              { correlationId: correlationIdOf(res), causationId: `cancel:${orderId}` },
-            ),
-          ),
+        cancelOrder(db, publisher, orderId, { ...request, causationId: correlationIdOf(res) }),
       );
       observe(result)();
       res.json(await findOrder(db, orderId));
