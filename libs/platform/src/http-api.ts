@@ -1,44 +1,13 @@
 import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { JsonSchema } from './openapi.js';
+import type { Fields, OperationSpec } from './openapi-operation.js';
+import { describeOperation } from './openapi-operation.js';
 import { SchemaComponents } from './openapi.js';
 import { HttpProblem } from './problem.js';
 import { validate, validateHeaders } from './validation.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
-
-type Fields = z.ZodObject;
-
-export interface ResponseSpec {
-  description: string;
-  /** An application/json body of this shape. */
-  body?: z.ZodType;
-  /** A body of another media type, such as text/plain. */
-  content?: { mediaType: string; schema: JsonSchema };
-  /** RFC 9457 problem details (application/problem+json). */
-  problem?: true;
-  headers?: Record<string, { description: string; schema: JsonSchema }>;
-}
-
-export interface OperationSpec<
-  P extends Fields | undefined,
-  Q extends Fields | undefined,
-  H extends Fields | undefined,
-  B extends z.ZodType | undefined,
-> {
-  operationId: string;
-  summary: string;
-  description?: string;
-  /** Path parameters, by the names in the path template (`/orders/{orderId}`). */
-  params?: P;
-  query?: Q;
-  /** Request headers, by their canonical names (`Idempotency-Key`). */
-  headers?: H;
-  /** An application/json request body. */
-  body?: B;
-  responses: Record<number, ResponseSpec>;
-}
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -60,36 +29,6 @@ export interface ApiInfo {
   version: string;
   description: string;
 }
-
-/** A problem response, for `responses`. */
-export const problem = (description: string): ResponseSpec => ({ description, problem: true });
-
-const problemSchema = z
-  .looseObject({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    errors: z
-      .array(
-        z.object({
-          field: z.string().describe('A JSON pointer into the input, or a header name'),
-          message: z.string(),
-        }),
-      )
-      .optional()
-      .describe('Every input at fault, for 400 and 422'),
-    retryAfterSeconds: z.number().int().optional(),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
-
-const correlationIdHeader = {
-  'X-Correlation-Id': {
-    description: "The saga's correlation id: the caller's, or a new one",
-    schema: { type: 'string' },
-  },
-};
 
 /**
  * A service's HTTP API, described as it is registered: each operation declares its
@@ -154,7 +93,7 @@ export class HttpApi {
     if (this.document) throw new Error(`${method} ${path}: register routes before serving`);
     const entry = this.paths.get(path) ?? { pattern: templatePattern(path), operations: new Map() };
     if (entry.operations.has(method)) throw new Error(`${method} ${path} is registered twice`);
-    entry.operations.set(method, this.describe(spec));
+    entry.operations.set(method, describeOperation(spec, this.components));
     this.paths.set(path, entry);
 
     const expressPath = path.replaceAll(/\{(\w+)\}/g, ':$1');
@@ -190,88 +129,6 @@ export class HttpApi {
       components: { schemas: this.components.schemas },
     };
     return this.document;
-  }
-
-  private describe(
-    spec: OperationSpec<
-      Fields | undefined,
-      Fields | undefined,
-      Fields | undefined,
-      z.ZodType | undefined
-    >,
-  ) {
-    const parameters = [
-      ...this.parameters('path', spec.params),
-      ...this.parameters('query', spec.query),
-      ...this.parameters('header', spec.headers),
-    ];
-    const hasInput = parameters.length > 0 || spec.body !== undefined;
-    // What the HTTP shell itself answers: invalid input, an oversized or non-JSON body,
-    // and request headers larger than Node accepts.
-    const shell: Record<number, ResponseSpec> = {
-      431: problem('The request headers are too large'),
-    };
-    if (hasInput) shell[400] = problem('The input is invalid: each field at fault is named');
-    if (spec.body) {
-      shell[413] = problem('The request body is too large');
-      shell[415] = problem('The request body is not UTF-8 application/json');
-    }
-    const responses = { ...shell, ...spec.responses };
-    return {
-      operationId: spec.operationId,
-      summary: spec.summary,
-      ...(spec.description ? { description: spec.description } : {}),
-      ...(parameters.length ? { parameters } : {}),
-      ...(spec.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: this.schema(spec.body, 'input') } },
-            },
-          }
-        : {}),
-      responses: Object.fromEntries(
-        Object.entries(responses).map(([status, response]) => [
-          status,
-          this.response(Number(status), response),
-        ]),
-      ),
-    };
-  }
-
-  private parameters(location: 'path' | 'query' | 'header', fields: Fields | undefined) {
-    if (!fields) return [];
-    const object = this.schema(fields, 'input');
-    const properties = (object['properties'] ?? {}) as Record<string, JsonSchema>;
-    const required = new Set((object['required'] ?? []) as string[]);
-    return Object.entries(properties).map(([name, { description, ...schema }]) => ({
-      name,
-      in: location,
-      required: location === 'path' || required.has(name),
-      ...(description ? { description } : {}),
-      schema,
-    }));
-  }
-
-  private response(status: number, spec: ResponseSpec) {
-    const content = spec.problem
-      ? { 'application/problem+json': { schema: this.schema(problemSchema, 'output') } }
-      : spec.body
-        ? { 'application/json': { schema: this.schema(spec.body, 'output') } }
-        : spec.content
-          ? { [spec.content.mediaType]: { schema: spec.content.schema } }
-          : undefined;
-    // Node answers 431 before the request reaches the shell that sets X-Correlation-Id.
-    const headers = status === 431 ? spec.headers : { ...correlationIdHeader, ...spec.headers };
-    return {
-      description: spec.description,
-      ...(headers && Object.keys(headers).length ? { headers } : {}),
-      ...(content ? { content } : {}),
-    };
-  }
-
-  private schema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-    return this.components.toJsonSchema(schema, io);
   }
 }
 

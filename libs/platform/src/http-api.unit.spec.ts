@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { HttpApi, problem } from './http-api.js';
+import { HttpApi } from './http-api.js';
+import { problem } from './openapi-operation.js';
 import { unresolvedRefs } from './openapi.js';
 import { storedText } from './stored-text.js';
 

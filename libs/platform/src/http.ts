@@ -1,18 +1,16 @@
 import express from 'express';
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { ErrorRequestHandler, Express, RequestHandler, Response } from 'express';
 import { MetricNames } from '@orderflow/telemetry';
 import type { Registry } from 'prom-client';
 import { Counter, Histogram } from 'prom-client';
-import { z } from 'zod';
 import type { HttpApi } from './http-api.js';
 import { currentLogContext, withLogContext } from './log-context.js';
 import type { Logger } from './logger.js';
 import { HttpProblem } from './problem.js';
 import { routeOf, serverSpan } from './server-span.js';
+import { shellRoutes } from './shell-routes.js';
 
 export type ReadinessCheck = () => Promise<boolean>;
 
@@ -41,69 +39,11 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(observe(options.logger, options.metrics));
   app.use(express.json({ limit: options.bodyLimit ?? '64kb', strict: true }));
 
-  shellRoutes(options);
+  shellRoutes(options.api, options);
   app.use(options.api.router);
   app.use(unrouted(options.api));
   app.use(errorHandler(options.logger));
   return app;
-}
-
-const readinessReport = z
-  .object({
-    status: z.enum(['ready', 'not ready']),
-    checks: z.record(z.string(), z.boolean()).describe('Each probe and whether it answered'),
-  })
-  .meta({ id: 'Readiness' });
-
-/** Liveness, readiness and metrics, documented with the service's operations. */
-function shellRoutes({ api, readiness, metrics }: HttpAppOptions): void {
-  api.get(
-    '/healthz',
-    {
-      operationId: 'liveness',
-      summary: 'Liveness: the process answers',
-      responses: { 200: { description: 'Alive', body: z.object({ status: z.literal('ok') }) } },
-    },
-    (_input, res) => {
-      res.json({ status: 'ok' });
-    },
-  );
-  api.get(
-    '/readyz',
-    {
-      operationId: 'readiness',
-      summary: 'Readiness: the database answers and the Kafka consumer has joined',
-      responses: {
-        200: { description: 'Ready', body: readinessReport },
-        503: { description: 'Not ready: a probe failed or did not answer', body: readinessReport },
-      },
-    },
-    async (_input, res) => {
-      const entries = await Promise.all(
-        Object.entries(readiness).map(async ([name, check]) => [name, await probe(check)] as const),
-      );
-      const ready = entries.every(([, ok]) => ok);
-      res
-        .status(ready ? 200 : 503)
-        .json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(entries) });
-    },
-  );
-  api.get(
-    '/metrics',
-    {
-      operationId: 'metrics',
-      summary: 'Prometheus metrics',
-      responses: {
-        200: {
-          description: 'Metrics in the Prometheus text format',
-          content: { mediaType: 'text/plain', schema: { type: 'string' } },
-        },
-      },
-    },
-    async (_input, res) => {
-      res.type(metrics.contentType).send(await metrics.metrics());
-    },
-  );
 }
 
 /**
@@ -119,44 +59,6 @@ function unrouted(api: HttpApi): RequestHandler {
     const detail = `${req.method} is not allowed on ${req.path}; allowed: ${declared.join(', ')}`;
     next(new HttpProblem(405, 'Method Not Allowed', detail, {}, { Allow: allow }));
   };
-}
-
-/**
- * Serves `app` on `port` (0: any free port). Requests that Node refuses before they
- * reach the app, a header section over its limit (431) or a malformed request (400),
- * get problem+json as well, not an empty answer.
- */
-export async function serve(app: Express, port: number, host: string): Promise<Server> {
-  const server = app.listen(port, host);
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    // As Node itself does: answer only while no response to this request has started.
-    const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (!socket.writable || answering?.headersSent || error.code === 'ECONNRESET') {
-      return void socket.destroy();
-    }
-    const problem =
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? new HttpProblem(431, 'Request Header Fields Too Large', 'request headers are too large')
-        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? new HttpProblem(408, 'Request Timeout', 'the request did not arrive in time')
-          : HttpProblem.badRequest('malformed HTTP request');
-    const body = JSON.stringify(problem.toJSON());
-    socket.end(
-      [
-        `HTTP/1.1 ${problem.status} ${problem.title}`,
-        'Content-Type: application/problem+json',
-        `Content-Length: ${Buffer.byteLength(body)}`,
-        'Connection: close',
-        '',
-        body,
-      ].join('\r\n'),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  return server;
 }
 
 /**
@@ -248,20 +150,6 @@ function registeredHistogram(registry: Registry, name: string, help: string, lab
 /** The correlation id of the request being handled (set by the HTTP shell). */
 export function correlationIdOf(res: Response): string {
   return String(res.locals['correlationId']);
-}
-
-async function probe(check: ReadinessCheck, timeoutMs = 2_000): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs, false);
-  });
-  try {
-    return await Promise.race([check(), timeout]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function errorHandler(logger: Logger): ErrorRequestHandler {

@@ -1,9 +1,12 @@
 export { ConfigError, env, parseConfig, parseConfigOrExit } from './config.js';
 export { createDatabase, databaseAnswers, migrateToLatest } from './database.js';
-export { correlationHeader, correlationIdOf, createHttpApp, serve } from './http.js';
+export { correlationHeader, correlationIdOf, createHttpApp } from './http.js';
+export { serve } from './http-server.js';
 export type { HttpAppOptions, ReadinessCheck } from './http.js';
-export { HttpApi, problem } from './http-api.js';
-export type { ApiInfo, HttpMethod, OperationSpec, ResponseSpec } from './http-api.js';
+export { HttpApi } from './http-api.js';
+export type { ApiInfo, HttpMethod } from './http-api.js';
+export { problem } from './openapi-operation.js';
+export type { OperationSpec, ResponseSpec } from './openapi-operation.js';
 export { SchemaComponents, unresolvedRefs } from './openapi.js';
 export type { JsonSchema } from './openapi.js';
 export { storedText } from './stored-text.js';

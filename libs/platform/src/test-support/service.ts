@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { databaseAnswers } from '../database.js';
-import { createHttpApp, serve } from '../http.js';
+import { createHttpApp } from '../http.js';
+import { serve } from '../http-server.js';
 import { createLogger } from '../logger.js';
 import { messagingConfigSchema } from '../integration/runtime.js';
 import type { ServiceContext, ServiceParts } from '../service.js';
