@@ -12,8 +12,9 @@ export interface AdmissionOptions {
   /** How often the load is read from the database while orders are in flight. */
   sampleMs: number;
   /**
-   * How often it is read while none are: the first admitted order wakes the sampler
-   * at once, so an idle service does not query four times a second for nothing.
+   * How often it is read while none are: the first order admitted wakes the sampler
+   * once its transaction has ended, so an idle service does not query four times a
+   * second for nothing.
    */
   idleSampleMs?: number;
   /** How fast the completion rate follows changes. */
@@ -102,7 +103,6 @@ export class AdmissionControl {
       return decision;
     }
     this.uncommitted += 1;
-    this.wake?.();
     let settled = false;
     return {
       ...decision,
@@ -111,6 +111,8 @@ export class AdmissionControl {
         settled = true;
         this.uncommitted -= 1;
         this.settledSinceSample += 1;
+        // Woken after the transaction ended, the sample sees the order once, not twice.
+        this.wake?.();
       },
     };
   }
@@ -158,7 +160,7 @@ export class AdmissionControl {
     }
   }
 
-  /** Waits `ms`, or less when the control stops or, if `wakeable`, an order is admitted. */
+  /** Waits `ms`, or less when the control stops or, if `wakeable`, an admitted order settles. */
   private pause(ms: number, wakeable: boolean): Promise<void> {
     const signal = this.stopping.signal;
     return new Promise((resolve) => {
