@@ -146,6 +146,23 @@ if grep -Eq '^kind: (ServiceMonitor|PrometheusRule)$' "$WORK/no-crds.yaml"; then
   fail "production values rendered a ServiceMonitor or PrometheusRule for a cluster without their CRDs"
 fi
 check_values dev dev -f "$CHART/ci/dev-values.yaml"
+# Topics: created before the services with external Kafka (a pre-install hook); beside
+# them with the bundled Kafka (no hook: helm install --wait would wait for services that
+# wait for the hook's topics); by the services themselves without the job.
+"$VENV/bin/python" - "$WORK/default.yaml" "$WORK/dev.yaml" <<'PY' || fail "topics job ordering"
+import sys, yaml
+def job(path):
+    docs = [d for d in yaml.safe_load_all(open(path)) if d]
+    return next(d for d in docs if d["kind"] == "Job" and "topics" in d["metadata"]["name"])
+external, dev = job(sys.argv[1]), job(sys.argv[2])
+hook = (external["metadata"].get("annotations") or {}).get("helm.sh/hook")
+assert hook == "pre-install,pre-upgrade", f"external Kafka: topics job hook is {hook!r}"
+assert "helm.sh/hook" not in (dev["metadata"].get("annotations") or {}), "dev: topics job is a hook"
+PY
+"$HELM" template orderflow "$CHART" --kube-version "$KUBE_VERSION" --set topics.create=false > "$WORK/no-job.yaml" 2> "$WORK/log" ||
+  { cat "$WORK/log" >&2; fail "helm template (topics.create=false) failed"; }
+grep -q 'KAFKA_ENSURE_TOPICS: "true"' "$WORK/no-job.yaml" ||
+  fail "topics.create=false: the services must create the topics (KAFKA_ENSURE_TOPICS=true)"
 expect_render_failure "misspelt key" "additional properties 'replica' not allowed" --set components.orders.replica=2
 expect_render_failure "no database secret" "components.payments.database.existingSecret is required" \
   --set components.payments.database.existingSecret=

@@ -39,6 +39,43 @@ export async function ensureTopics(
   }
 }
 
+/**
+ * Waits until every topic exists and each partition has a leader: for a service whose
+ * topics someone else creates (a Helm job, an operator), so that it starts consuming
+ * once they are there instead of failing on the first metadata request. `onWait` is
+ * called now and then with the topics still missing.
+ */
+export async function waitForTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  options: { timeoutMs: number; onWait?: (missing: string[]) => void; everyMs?: number },
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + options.timeoutMs;
+    let reported = 0;
+    for (;;) {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t));
+      if (missing.length === 0) break;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `topics still missing after ${options.timeoutMs / 1000}s: ${missing.join(', ')}`,
+        );
+      }
+      if (Date.now() - reported >= (options.everyMs ?? 10_000)) {
+        options.onWait?.(missing);
+        reported = Date.now();
+      }
+      await sleep(1_000);
+    }
+    await waitForLeaders(admin, topics, Math.max(deadline - Date.now(), 30_000));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function waitForLeaders(
   admin: Admin,
   topics: readonly string[],

@@ -164,7 +164,7 @@ endpoints, then the component's own env. Call with (dict "root" $ "name" "orders
   "HTTP_PORT" "8080"
   "KAFKA_BROKERS" (include "orderflow.kafkaBootstrap" $root)
   "KAFKA_TOPIC_PREFIX" $root.Values.kafka.topicPrefix
-  "KAFKA_ENSURE_TOPICS" "false"
+  "KAFKA_ENSURE_TOPICS" (ternary "false" "true" $root.Values.topics.create)
   "KAFKA_TOPIC_PARTITIONS" (toString $root.Values.topics.partitions)
   "SCHEMA_REGISTRY_URL" (include "orderflow.registryUrl" $root)
   "OTEL_EXPORTER_OTLP_ENDPOINT" (include "orderflow.otlpEndpoint" $root)

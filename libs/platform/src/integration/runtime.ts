@@ -16,7 +16,7 @@ import { withLogContext } from '../log-context.js';
 import type { ServiceContext, ServiceParts } from '../service.js';
 import type { DecodedMessage } from './consume.js';
 import { decodeMessage } from './consume.js';
-import { ensureTopics } from '@orderflow/kafka-admin';
+import { ensureTopics, waitForTopics } from '@orderflow/kafka-admin';
 import { createKafka, messagingLogger } from './kafka.js';
 import { EventPublisher } from './publish.js';
 
@@ -26,6 +26,8 @@ export const messagingConfigSchema = z.object({
   SCHEMA_REGISTRY_URL: env.url(),
   /** Create missing topics at start-up (off where an init job owns them). */
   KAFKA_ENSURE_TOPICS: z.stringbool().default(true),
+  /** With KAFKA_ENSURE_TOPICS=false: how long start-up waits for the topics to appear. */
+  KAFKA_TOPICS_WAIT_MS: z.coerce.number().int().min(0).default(300_000),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(64).default(3),
   /** The relay wakes on NOTIFY; this is the fallback when a notification is missed. */
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
@@ -117,9 +119,19 @@ export async function createMessaging(
   });
   await serde.registerAll();
   const consumed = consumes.map((s) => topics[s]);
+  const needed = [topics[service], ...consumed, ...consumed.map(defaultDeadLetterTopic)];
   if (config.KAFKA_ENSURE_TOPICS) {
-    const needed = [topics[service], ...consumed, ...consumed.map(defaultDeadLetterTopic)];
     await ensureTopics(kafka, needed, config.KAFKA_TOPIC_PARTITIONS);
+  } else {
+    // Someone else creates them (the Helm chart's job, an operator), maybe right now.
+    await waitForTopics(kafka, needed, {
+      timeoutMs: config.KAFKA_TOPICS_WAIT_MS,
+      onWait: (missing) =>
+        logger.warn(
+          { missing },
+          'waiting for topics to be created (KAFKA_ENSURE_TOPICS=false: this service does not create them)',
+        ),
+    });
   }
   const publisher = new EventPublisher(serde, `/orderflow/${service}`);
   const log = messagingLogger(logger);

@@ -55,7 +55,10 @@ export async function startServiceForTest<C>(
   const logger = createLogger({ service: name, level: 'warn' });
   const metrics = new Registry();
   const db = database.db;
-  const parts = await start(config, { logger, db, metrics });
+  const parts = await start(config, { logger, db, metrics }).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
   const app = createHttpApp({
     logger,
     metrics,
