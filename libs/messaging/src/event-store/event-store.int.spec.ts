@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { TestDatabase } from '@orderflow/testing';
+import { eventually } from '@orderflow/testing';
 import { KeyLockError, WrongExpectedVersionError } from '../errors.js';
 import { lockKey, lockKeys } from '../lock-key.js';
 import { messagingDatabase, outboxMessage } from '../test-support/fixtures.js';
@@ -247,5 +248,50 @@ describe('async projections', () => {
     const everything = await totalsRows('async_totals');
     expect(await rebuildProjection(db, projection)).toBeGreaterThan(0);
     expect(await totalsRows('async_totals')).toEqual(everything);
+  });
+
+  it('rebuild applies every event committed before it began, even while another transaction holds the bound back', async () => {
+    const projection = totalsProjection('async_totals');
+    // A transaction that has only taken an xid, as any other service's may have, runs
+    // while an event commits after it began: events are read below it, so the new one
+    // is out of reach until it ends.
+    let releaseOther!: () => void;
+    let otherXid!: (xid: string) => void;
+    const xid = new Promise<string>((resolve) => (otherXid = resolve));
+    const other = db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(
+        trx,
+      );
+      otherXid(rows[0]!.xid);
+      await new Promise<void>((resolve) => (releaseOther = resolve));
+    });
+    const bound = await xid;
+    await db.transaction().execute((trx) =>
+      handleCommand(trx, {
+        decider: accumulator,
+        streamId: 'behind-the-bound',
+        command: { type: 'Add', amount: 5 },
+      }),
+    );
+    const { rows } = await sql<{ position: string }>`
+      select max(global_position)::text as position from events where tx_id < ${bound}::xid8`.execute(
+      db,
+    );
+    let finished = false;
+    const rebuilt = rebuildProjection(db, projection).finally(() => (finished = true));
+    // Until the rebuild has applied all it can reach (or, wrongly, has returned).
+    await eventually(async () => {
+      const checkpoint = await db
+        .selectFrom('projection_checkpoints')
+        .select('position')
+        .where('name', '=', projection.name)
+        .executeTakeFirstOrThrow();
+      expect(finished || checkpoint.position === rows[0]!.position).toBe(true);
+    });
+    releaseOther();
+    await other;
+    await rebuilt;
+    const row = (await totalsRows('async_totals')).find((r) => r.stream_id === 'behind-the-bound');
+    expect(row).toEqual({ stream_id: 'behind-the-bound', total: 5 });
   });
 });

@@ -60,7 +60,10 @@ export async function catchUpProjection(
  * Empties the projection and replays the whole event log into it. Only while nothing
  * else writes the projection (no handler runs): between the reset and the end of the
  * replay it is incomplete. Each batch is applied in a transaction of its own while the
- * next one is read on another connection.
+ * next one is read on another connection. Events are read below the oldest running
+ * transaction (see `eventsAfter`); it returns once it has applied every event committed
+ * when it began, waiting for transactions elsewhere in the cluster to end if they hold
+ * that bound back.
  */
 export async function rebuildProjection(
   db: Executor,
@@ -77,12 +80,23 @@ export async function rebuildProjection(
       )
       .execute();
   });
+  const { target } = await messagingDb(db)
+    .selectFrom('events')
+    .select(sql<string | null>`max(tx_id)::text`.as('target'))
+    .executeTakeFirstOrThrow();
   let total = 0;
-  let next = eventsAfter(db, { tx_id: '0', position: '0' }, batchSize);
+  let cursor: Position = { tx_id: '0', position: '0' };
+  let next = eventsAfter(db, cursor, batchSize);
   for (;;) {
     const rows = await next;
     const last = rows.at(-1);
-    if (!last) return total;
+    if (!last) {
+      if (target === null || (await belowOldestRunning(db, target))) return total;
+      await sleep(20);
+      next = eventsAfter(db, cursor, batchSize);
+      continue;
+    }
+    cursor = last;
     next = eventsAfter(db, last, batchSize);
     // Handled if the apply below fails first; awaited on the next turn otherwise.
     next.catch(() => undefined);
@@ -111,6 +125,14 @@ function eventsAfter(db: Executor, after: Position, limit: number) {
     .orderBy('global_position')
     .limit(limit)
     .execute();
+}
+
+/** True once no running transaction can still commit an event at or before `txId`. */
+async function belowOldestRunning(db: Executor, txId: string): Promise<boolean> {
+  const { below } = await messagingDb(db)
+    .selectNoFrom(sql<boolean>`${txId}::xid8 < pg_snapshot_xmin(pg_current_snapshot())`.as('below'))
+    .executeTakeFirstOrThrow();
+  return below;
 }
 
 async function moveCheckpoint(
