@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { unresolvedRefs } from '@orderflow/platform';
 import type { RunningService } from '@orderflow/platform/testing';
 import { startServiceForTest } from '@orderflow/platform/testing';
 import { startOrders } from '../app.js';
+
+// Jest runs this file as CommonJS, where __dirname is defined.
+const generatedAsyncApi = path.resolve(
+  __dirname,
+  '../../../../libs/events/src/generated/asyncapi.json',
+);
 
 interface Problem {
   status: number;
@@ -189,5 +197,20 @@ describe('orders HTTP API', () => {
     expect(recipient['description']).toContain('\\u0000');
     expect(schemas['OrderLine']).toMatchObject({ additionalProperties: false });
     expect(JSON.stringify(schemas['PlaceOrderRequest'])).toContain('Each SKU at most once');
+  });
+
+  it('answers GET /asyncapi.json with the generated contract of every service', async () => {
+    const res = await fetch(`${service.baseUrl}/asyncapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await res.json()) as {
+      asyncapi: string;
+      channels: Record<string, { address: string }>;
+      operations: Record<string, { action: string }>;
+    };
+    expect(body).toEqual(JSON.parse(await readFile(generatedAsyncApi, 'utf8')));
+    expect(body.asyncapi).toBe('3.0.0');
+    expect(Object.values(body.channels).map((c) => c.address)).toContain('orders.events.dlq');
+    expect(body.operations['paymentsConsumesOrders']?.action).toBe('receive');
   });
 });
