@@ -90,6 +90,9 @@ export function registry(config: StackConfig): Component {
           '-Dapicurio.datasource.jdbc.initial-size=2',
           '-Dapicurio.datasource.jdbc.min-size=2',
           '-Dapicurio.datasource.jdbc.max-size=10',
+          // A connection the pool lends out is checked first: after a Postgres restart
+          // the first request would otherwise fail on a dead connection with a 500.
+          '-Dquarkus.datasource.postgresql.jdbc.validate-on-borrow=true',
           '-Dquarkus.log.level=WARN',
           '-Dquarkus.log.category."io.apicurio".level=INFO',
           '-jar',
