@@ -40,6 +40,41 @@ export async function ensureTopics(
 }
 
 /**
+ * Waits until a broker answers a metadata request: for a service starting while Kafka
+ * is still starting or restarting, which then costs it a wait, not its process.
+ * `onWait` is called now and then with the last error.
+ */
+export async function waitForKafka(
+  kafka: Kafka,
+  options: { timeoutMs: number; onWait?: (error: unknown) => void; everyMs?: number },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let reported = 0;
+  for (;;) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      await admin.listTopics();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Kafka did not answer within ${options.timeoutMs / 1000}s: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+      if (Date.now() - reported >= (options.everyMs ?? 10_000)) {
+        options.onWait?.(error);
+        reported = Date.now();
+      }
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    await sleep(1_000);
+  }
+}
+
+/**
  * Waits until every topic exists and each partition has a leader: for a service whose
  * topics someone else creates (a Helm job, an operator), so that it starts consuming
  * once they are there instead of failing on the first metadata request. `onWait` is

@@ -16,7 +16,7 @@ import { withLogContext } from '../log-context.js';
 import type { ServiceContext, ServiceParts } from '../service.js';
 import type { DecodedMessage } from './consume.js';
 import { decodeMessage } from './consume.js';
-import { ensureTopics, waitForTopics } from '@orderflow/kafka-admin';
+import { ensureTopics, waitForKafka, waitForTopics } from '@orderflow/kafka-admin';
 import { createKafka, messagingLogger } from './kafka.js';
 import { EventPublisher } from './publish.js';
 
@@ -26,6 +26,8 @@ export const messagingConfigSchema = z.object({
   SCHEMA_REGISTRY_URL: env.url(),
   /** Create missing topics at start-up (off where an init job owns them). */
   KAFKA_ENSURE_TOPICS: z.stringbool().default(true),
+  /** How long start-up waits for a broker to answer before it gives up. */
+  KAFKA_CONNECT_WAIT_MS: z.coerce.number().int().min(0).default(120_000),
   /** With KAFKA_ENSURE_TOPICS=false: how long start-up waits for the topics to appear. */
   KAFKA_TOPICS_WAIT_MS: z.coerce.number().int().min(0).default(300_000),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(64).default(3),
@@ -118,6 +120,11 @@ export async function createMessaging(
     topics,
   });
   await serde.registerAll();
+  await waitForKafka(kafka, {
+    timeoutMs: config.KAFKA_CONNECT_WAIT_MS,
+    onWait: (err) =>
+      logger.warn({ err, brokers: config.KAFKA_BROKERS }, 'Kafka does not answer yet; waiting'),
+  });
   const consumed = consumes.map((s) => topics[s]);
   const needed = [topics[service], ...consumed, ...consumed.map(defaultDeadLetterTopic)];
   if (config.KAFKA_ENSURE_TOPICS) {
