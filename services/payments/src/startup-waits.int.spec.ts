@@ -33,8 +33,7 @@ describe('payments on topics it does not create', () => {
     await createTopics(testKafka(), topicsUnder(prefix));
     const service = await starting;
     try {
-      const ready = await fetch(`${service.baseUrl}/readyz`);
-      expect(ready.status).toBe(200);
+      await ready(service.baseUrl);
     } finally {
       await service.stop();
     }
@@ -74,7 +73,7 @@ describe('payments starting before Kafka answers', () => {
       open = true;
       const service = await starting;
       try {
-        expect((await fetch(`${service.baseUrl}/readyz`)).status).toBe(200);
+        await ready(service.baseUrl);
       } finally {
         await service.stop();
       }
@@ -83,3 +82,12 @@ describe('payments starting before Kafka answers', () => {
     }
   });
 });
+
+/** Ready once its consumer has joined its group, which may take a moment after start. */
+async function ready(baseUrl: string): Promise<void> {
+  await eventually(
+    async () => expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200),
+    60_000,
+    100,
+  );
+}
