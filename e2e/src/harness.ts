@@ -66,6 +66,7 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
     shipping: {},
     notifications: { SMTP_URL: stack.endpoints.smtpUrl, NOTIFICATION_POLL_MS: '250' },
   };
+  const exits: Partial<Record<ServiceName, string>> = {};
   const children: ChildProcess[] = services.map((s) => {
     const log = createWriteStream(path.join(logDir, `${s}.log`));
     // One process per service, tsx registered in-process: tsx's CLI would run the
@@ -88,6 +89,7 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
     );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
+    child.once('exit', (code, signal) => (exits[s] = `code ${code}, signal ${signal}`));
     return child;
   });
   const stop = async () => {
@@ -99,6 +101,10 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
       services.map((s) =>
         eventually(
           async () => {
+            expectOk(
+              !exits[s],
+              `${s} exited (${exits[s]}) before it was ready; see ${logDir}/${s}.log`,
+            );
             const res = await fetch(`${url[s]}/readyz`);
             expectOk(res.status === 200, `${s} is not ready (see ${logDir}/${s}.log)`);
           },
