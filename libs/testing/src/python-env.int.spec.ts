@@ -2,6 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { rm, stat } from 'node:fs/promises';
 import { pythonEnv } from './python-env.js';
 
+// Making a virtual environment runs ensurepip, which takes a while on a busy machine; this
+// bound only stops a hung run.
+jest.setTimeout(300_000);
+
 describe('pythonEnv', () => {
   const name = `test-python-env-${process.pid}`;
   let dir = '';
