@@ -38,7 +38,9 @@ function tier(rootDir, displayName, extra = {}) {
     displayName,
     rootDir,
     testEnvironment: 'node',
-    transform: { '^.+\\.ts$': swc },
+    // jose ships ES modules only; Jest's CommonJS runtime needs them compiled.
+    transform: { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': swc },
+    transformIgnorePatterns: ['/node_modules/(?!jose/)'],
     moduleFileExtensions: ['ts', 'js', 'json'],
     moduleNameMapper,
     testMatch: [`<rootDir>/**/*.${displayName}.spec.ts`],
