@@ -2,6 +2,8 @@ export { decodeMessage } from './consume.js';
 export type { DecodedMessage } from './consume.js';
 export { ensureTopics } from '@orderflow/kafka-admin';
 export { createKafka, messagingLogger } from './kafka.js';
+export { kafkaSecurity, kafkaSecurityConfigSchema } from './kafka-security.js';
+export type { KafkaSecurityConfig } from './kafka-security.js';
 export { EventPublisher } from './publish.js';
 export type { Causation } from './publish.js';
 export { createMessaging, messagingConfigSchema, prefixedTopics } from './runtime.js';

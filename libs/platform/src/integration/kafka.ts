@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Kafka, KafkaConfig } from 'kafkajs';
 import { Kafka as KafkaClient, logLevel } from 'kafkajs';
 import type { Logger } from '../logger.js';
 import type { Logger as MessagingLogger } from '@orderflow/messaging';
@@ -7,11 +7,14 @@ export function createKafka(options: {
   brokers: string[];
   clientId: string;
   logger: Logger;
+  /** TLS and SASL (see kafkaSecurity); none for PLAINTEXT. */
+  security?: Pick<KafkaConfig, 'ssl' | 'sasl'>;
 }): Kafka {
   const log = options.logger.child({ component: 'kafkajs' });
   return new KafkaClient({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...options.security,
     logLevel: logLevel.WARN,
     logCreator:
       () =>

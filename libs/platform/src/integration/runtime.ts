@@ -18,6 +18,7 @@ import type { DecodedMessage } from './consume.js';
 import { decodeMessage } from './consume.js';
 import { ensureTopics, waitForKafka, waitForTopics } from '@orderflow/kafka-admin';
 import { createKafka, messagingLogger } from './kafka.js';
+import { kafkaSecurity, kafkaSecurityConfigSchema } from './kafka-security.js';
 import { EventPublisher } from './publish.js';
 
 /** The variables every service that publishes and consumes events reads. */
@@ -52,6 +53,7 @@ export const messagingConfigSchema = z.object({
     .string()
     .regex(/^[a-zA-Z0-9._-]*$/)
     .default(''),
+  ...kafkaSecurityConfigSchema.shape,
 });
 export type MessagingConfig = z.infer<typeof messagingConfigSchema>;
 
@@ -111,7 +113,12 @@ export async function createMessaging(
   context: ServiceContext,
 ): Promise<Messaging> {
   const { logger, db, metrics } = context;
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: service, logger });
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: service,
+    logger,
+    security: kafkaSecurity(config),
+  });
   const prefix = config.KAFKA_TOPIC_PREFIX;
   const topics = prefixedTopics(prefix);
   const serde = new EventSerde({
