@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { kafkaListenerOf } from './components/kafka.js';
 import { loadStackConfig, stackEnvironment } from './config.js';
 import { StackError } from './progress.js';
 import { componentNames, components, down, infrastructureNames, status, up } from './stack.js';
@@ -14,7 +15,8 @@ const usage = `usage: npm run stack -- <command> [component…]
 
 commands:
   up       provision (first run downloads and builds, minutes) and start; waits until ready
-           (the infrastructure by default; --with-services adds the four services)
+           (the infrastructure by default; --with-services adds the four services;
+           --secure: Kafka speaks SASL_SSL with a user per service and ACLs, see README)
   down     stop what the stack started
   status   show each component's pid, readiness and endpoint (exit 1 if any is not ready)
   logs     print a component's log (add -f to follow)
@@ -31,7 +33,13 @@ async function main(argv: string[]): Promise<number> {
   const unknown = names.filter((n) => !(componentNames as readonly string[]).includes(n));
   if (unknown.length > 0)
     throw new StackError(`unknown component(s): ${unknown.join(', ')}\n\n${usage}`);
-  const config = loadStackConfig();
+  // Secure once started so: status, env and logs follow what is running.
+  const base = loadStackConfig();
+  const secure =
+    rest.includes('--secure') || (command !== 'up' && kafkaListenerOf(base) === 'SASL_SSL');
+  const config = secure
+    ? loadStackConfig({ ...process.env, ORDERFLOW_KAFKA_SECURE: 'true' })
+    : base;
 
   switch (command) {
     case 'up':

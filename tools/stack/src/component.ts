@@ -14,6 +14,8 @@ export interface Component {
   readonly daemon: DaemonSpec;
   /** True once the server answers a real request. */
   ready(): Promise<boolean>;
+  /** Once it is ready (started now or earlier): what must exist in it (users, grants). */
+  configure?(): Promise<void>;
   readonly startTimeoutMs: number;
   /** What to show in `status`. */
   readonly endpoint: string;

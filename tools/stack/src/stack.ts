@@ -65,6 +65,7 @@ async function startAll(selected: Component[]): Promise<void> {
     const pid = readPid(c.daemon);
     if (pid !== undefined && (await probe(c))) {
       progress(c.name, `already running (pid ${pid})`);
+      await c.configure?.();
       continue;
     }
     if (pid === undefined) {
@@ -80,9 +81,11 @@ async function startAll(selected: Component[]): Promise<void> {
         timeoutMs: c.startTimeoutMs,
         isAlive: () => readPid(c.daemon) !== undefined,
         logFile: c.daemon.logFile,
-      }).then(() =>
-        progress(c.name, `ready in ${((Date.now() - t0) / 1000).toFixed(1)}s at ${c.endpoint}`),
-      ),
+      })
+        .then(() =>
+          progress(c.name, `ready in ${((Date.now() - t0) / 1000).toFixed(1)}s at ${c.endpoint}`),
+        )
+        .then(() => c.configure?.()),
     );
   }
   await Promise.all(waiting);

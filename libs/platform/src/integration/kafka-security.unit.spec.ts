@@ -59,14 +59,19 @@ describe('Kafka client security from the environment', () => {
   });
 
   it('never puts the password into its error messages', () => {
-    expect(() =>
+    let message = '';
+    try {
       parse({
         KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
         KAFKA_SASL_USERNAME: 'payments',
         KAFKA_SASL_PASSWORD: 'hunter2',
         KAFKA_SASL_PASSWORD_FILE: 'b',
-      }),
-    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/not both/);
+    expect(message).not.toContain('hunter2');
   });
 
   it('rejects a protocol it does not speak, naming the variable', () => {

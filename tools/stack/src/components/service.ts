@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Component } from '../component.js';
 import { componentPaths } from '../component.js';
 import type { StackConfig } from '../config.js';
-import { stackEnvironment } from '../config.js';
+import { kafkaUserEnvironment, stackEnvironment } from '../config.js';
 import { typeScriptEntry } from '../process.js';
 import { httpOk } from '../readiness.js';
 import { workspaceRoot } from '../workspace.js';
@@ -96,6 +96,8 @@ function serviceEnvironment(
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
     // A service killed here is restarted at once: its partitions should not wait long.
     KAFKA_SESSION_TIMEOUT_MS: '3000',
+    // With --secure, each service is a Kafka user of its own, granted only its topics.
+    ...kafkaUserEnvironment(config, name),
   };
   const own: Record<ServiceName, Record<string, string>> = {
     orders: { SAGA_DEADLINE_MS: String(config.demo.sagaDeadlineMs) },
