@@ -1,10 +1,13 @@
 import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
+import type { Authenticator, Principal } from './auth.js';
+import { hasScopes, insufficientScope } from './auth.js';
 import type { Fields, OperationSpec } from './openapi-operation.js';
-import { describeOperation } from './openapi-operation.js';
+import { bearerScheme, describeOperation } from './openapi-operation.js';
 import { SchemaComponents } from './openapi.js';
 import { HttpProblem } from './problem.js';
+import type { RateLimiter } from './rate-limit.js';
 import { validate, validateHeaders } from './validation.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -24,6 +27,13 @@ export type OperationHandler<P, Q, H, B> = (
   req: Request,
 ) => Promise<void> | void;
 
+/** What stands between a caller and an operation that declares scopes. */
+export interface ApiGuards {
+  authenticator: Authenticator;
+  /** Limits the operations marked `rateLimited`, per client; absent: no limit. */
+  writeLimiter?: RateLimiter | undefined;
+}
+
 export interface ApiInfo {
   title: string;
   version: string;
@@ -36,13 +46,16 @@ export interface ApiInfo {
  * schemas before the handler runs (400 problem+json naming each field at fault), and
  * the OpenAPI 3.1 document at /openapi.json is generated from the same declarations,
  * so the document and the API cannot drift apart. Requests with a method the path does
- * not declare get 405 with `Allow` (see the HTTP shell).
+ * not declare get 405 with `Allow` (see the HTTP shell). An operation that declares
+ * `scopes` first authenticates its caller's bearer token (401), checks the scopes (403)
+ * and, if `rateLimited`, the caller's write rate (429), all before its input is read.
  */
 export class HttpApi {
   readonly router = Router();
   private readonly paths = new Map<string, { pattern: RegExp; operations: Map<string, object> }>();
   private readonly components = new SchemaComponents();
   private document: object | undefined;
+  private guards: ApiGuards | undefined;
 
   constructor(private readonly info: ApiInfo) {
     this.get(
@@ -56,6 +69,12 @@ export class HttpApi {
         res.json(this.openApiDocument());
       },
     );
+  }
+
+  /** Sets the authenticator and rate limiter (the HTTP shell does, from the service's config). */
+  protect(guards: ApiGuards): this {
+    this.guards = guards;
+    return this;
   }
 
   get<
@@ -98,6 +117,7 @@ export class HttpApi {
 
     const expressPath = path.replaceAll(/\{(\w+)\}/g, ':$1');
     this.router[method](expressPath, async (req, res) => {
+      if (spec.scopes) await this.admit(spec, req, res);
       const input = {
         params: spec.params && validate(spec.params, req.params, 'path'),
         query: spec.query && validate(spec.query, req.query, 'query string'),
@@ -109,6 +129,33 @@ export class HttpApi {
     return this;
   }
 
+  /** Authentication, scopes, rate: the caller's principal lands in `res.locals`. */
+  private async admit(
+    spec: { scopes?: readonly string[]; rateLimited?: boolean },
+    req: Request,
+    res: Response,
+  ): Promise<void> {
+    // Fails closed: a protected operation served without an authenticator is a bug.
+    if (!this.guards)
+      throw new Error(`${req.method} ${req.path} is protected, but no authenticator is set`);
+    const principal = await this.guards.authenticator.authenticate(req.get('authorization'));
+    if (!hasScopes(principal, spec.scopes ?? [])) throw insufficientScope(spec.scopes ?? []);
+    const limiter = spec.rateLimited ? this.guards.writeLimiter : undefined;
+    if (limiter) {
+      const client = principal.subject
+        ? `sub:${principal.subject}`
+        : `ip:${req.ip ?? req.socket.remoteAddress}`;
+      const admission = limiter.admit(client);
+      if (!admission.allowed) {
+        throw HttpProblem.tooManyRequests(
+          `more than ${limiter.policy.ratePerSecond} writes per second from this client`,
+          admission.retryAfterSeconds,
+        );
+      }
+    }
+    res.locals['principal'] = principal;
+  }
+
   /** The methods declared for the path this request is for; undefined for an unknown path. */
   allowedMethods(path: string): string[] | undefined {
     const declared = [...this.paths.values()]
@@ -116,6 +163,12 @@ export class HttpApi {
       .flatMap(({ operations }) => [...operations.keys()].map((m) => m.toUpperCase()));
     if (!declared.length) return undefined;
     return (declared.includes('GET') ? [...declared, 'HEAD'] : declared).sort();
+  }
+
+  private secured(): boolean {
+    return [...this.paths.values()].some(({ operations }) =>
+      [...operations.values()].some((operation) => 'security' in operation),
+    );
   }
 
   /** The OpenAPI 3.1 document of every operation registered so far (then frozen). */
@@ -126,10 +179,31 @@ export class HttpApi {
       paths: Object.fromEntries(
         [...this.paths].map(([path, { operations }]) => [path, Object.fromEntries(operations)]),
       ),
-      components: { schemas: this.components.schemas },
+      components: {
+        schemas: this.components.schemas,
+        ...(this.secured() ? { securitySchemes: { [bearerScheme]: bearerTokens } } : {}),
+      },
     };
     return this.document;
   }
+}
+
+const bearerTokens = {
+  type: 'http',
+  scheme: 'bearer',
+  bearerFormat: 'JWT',
+  description:
+    "A JWT from the configured issuer, for this API's audience, signed with a key of its JWKS. " +
+    'Its `scope` claim (space-separated) names what it may do; it acts for the customer in its ' +
+    "`customer_id` claim (else its `sub`) and sees only that customer's data, unless it has the " +
+    '`orderflow:admin` scope.',
+};
+
+/** The caller of a protected operation, as its token says (set before the handler runs). */
+export function principalOf(res: Response): Principal {
+  const principal = res.locals['principal'] as Principal | undefined;
+  if (!principal) throw new Error('principalOf: the operation declares no scopes');
+  return principal;
 }
 
 /** Matches a concrete path against a template the way the router does (any case, optional trailing slash). */

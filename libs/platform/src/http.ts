@@ -5,7 +5,7 @@ import type { ErrorRequestHandler, Express, RequestHandler, Response } from 'exp
 import { MetricNames } from '@orderflow/telemetry';
 import type { Registry } from 'prom-client';
 import { Counter, Histogram } from 'prom-client';
-import type { HttpApi } from './http-api.js';
+import type { ApiGuards, HttpApi } from './http-api.js';
 import { currentLogContext, withLogContext } from './log-context.js';
 import type { Logger } from './logger.js';
 import { HttpProblem } from './problem.js';
@@ -23,6 +23,10 @@ export interface HttpAppOptions {
   readiness: Record<string, ReadinessCheck>;
   /** The service's own operations; the shell adds its probes and metrics to them. */
   api: HttpApi;
+  /** Authentication and rate limits of the operations that declare scopes. */
+  guards?: ApiGuards;
+  /** /metrics is served on a port of its own (see `createMetricsApp`), not here. */
+  metricsElsewhere?: boolean;
   /** Largest accepted JSON body (express/body-parser syntax). */
   bodyLimit?: string;
 }
@@ -40,9 +44,20 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(express.json({ limit: options.bodyLimit ?? '64kb', strict: true }));
 
   shellRoutes(options.api, options);
+  if (options.guards) options.api.protect(options.guards);
   app.use(options.api.router);
   app.use(unrouted(options.api));
   app.use(errorHandler(options.logger));
+  return app;
+}
+
+/** Only GET /metrics, for a port of its own (METRICS_PORT) that the public never reaches. */
+export function createMetricsApp(metrics: Registry): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
   return app;
 }
 

@@ -1,10 +1,26 @@
 export { ConfigError, env, parseConfig, parseConfigOrExit } from './config.js';
+export { authConfigSchema, requireAuth } from './auth-config.js';
+export type { AuthConfig } from './auth-config.js';
+export {
+  adminScope,
+  authenticatorFromConfig,
+  customerFilter,
+  hasScopes,
+  jwtAuthenticator,
+  maySee,
+  notYourCustomer,
+  Scopes,
+  unauthenticated,
+} from './auth.js';
+export type { Authenticator, KeySet, Principal, VerifierOptions } from './auth.js';
+export { RateLimiter, take, writeRateLimiter } from './rate-limit.js';
+export type { Admission, Bucket, BucketPolicy } from './rate-limit.js';
 export { createDatabase, databaseAnswers, migrateToLatest } from './database.js';
-export { correlationHeader, correlationIdOf, createHttpApp } from './http.js';
+export { correlationHeader, correlationIdOf, createHttpApp, createMetricsApp } from './http.js';
 export { serve } from './http-server.js';
 export type { HttpAppOptions, ReadinessCheck } from './http.js';
-export { HttpApi } from './http-api.js';
-export type { ApiInfo, HttpMethod } from './http-api.js';
+export { HttpApi, principalOf } from './http-api.js';
+export type { ApiGuards, ApiInfo, HttpMethod } from './http-api.js';
 export { problem } from './openapi-operation.js';
 export type { OperationSpec, ResponseSpec } from './openapi-operation.js';
 export { SchemaComponents, unresolvedRefs } from './openapi.js';

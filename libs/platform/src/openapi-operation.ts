@@ -30,8 +30,15 @@ export interface OperationSpec<
   headers?: H;
   /** An application/json request body. */
   body?: B;
+  /** Scopes the bearer token must carry, every one of them; absent: the operation is open. */
+  scopes?: readonly string[];
+  /** Counted against the caller's write rate limit (429 with Retry-After beyond it). */
+  rateLimited?: boolean;
   responses: Record<number, ResponseSpec>;
 }
+
+/** The name of the bearer token scheme in `components.securitySchemes`. */
+export const bearerScheme = 'bearerAuth';
 
 /** A problem response, for `responses`. */
 export const problem = (description: string): ResponseSpec => ({ description, problem: true });
@@ -53,8 +60,16 @@ const problemSchema = z
       .optional()
       .describe('Every input at fault, for 400 and 422'),
     retryAfterSeconds: z.number().int().optional(),
+    requiredScopes: z.array(z.string()).optional().describe('For 403: the scopes needed'),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+const retryAfter = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again',
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+  },
+};
 
 const correlationIdHeader = {
   'X-Correlation-Id': {
@@ -93,11 +108,34 @@ export function describeOperation(
     shell[413] = problem('The request body is too large');
     shell[415] = problem('The request body is not UTF-8 application/json');
   }
+  if (spec.scopes) {
+    shell[401] = {
+      ...problem(
+        'No bearer token, or one that is expired, not signed by the issuer or not for this API',
+      ),
+      headers: {
+        'WWW-Authenticate': {
+          description: 'The RFC 6750 challenge, with error="invalid_token" for a bad token',
+          schema: { type: 'string' },
+        },
+      },
+    };
+    shell[403] = problem(
+      `The token lacks a scope this operation needs (${spec.scopes.join(', ')})`,
+    );
+  }
+  if (spec.rateLimited) {
+    shell[429] = {
+      ...problem('This client sent more writes than its rate limit allows; retry later'),
+      headers: retryAfter,
+    };
+  }
   const responses = { ...shell, ...spec.responses };
   return {
     operationId: spec.operationId,
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
+    ...(spec.scopes ? { security: [{ [bearerScheme]: [...spec.scopes] }] } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(spec.body
       ? {

@@ -35,14 +35,11 @@ export class HttpProblem extends Error {
   }
   /** Overloaded: the request was not accepted; try again after `retryAfterSeconds`. */
   static unavailable(detail: string, retryAfterSeconds: number): HttpProblem {
-    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-    return new HttpProblem(
-      503,
-      'Service Unavailable',
-      detail,
-      { retryAfterSeconds: seconds },
-      { 'Retry-After': String(seconds) },
-    );
+    return retryLater(503, 'Service Unavailable', detail, retryAfterSeconds);
+  }
+  /** This client sent more than its share: try again after `retryAfterSeconds`. */
+  static tooManyRequests(detail: string, retryAfterSeconds: number): HttpProblem {
+    return retryLater(429, 'Too Many Requests', detail, retryAfterSeconds);
   }
 
   toJSON(instance?: string): Record<string, unknown> {
@@ -55,4 +52,15 @@ export class HttpProblem extends Error {
       ...this.extensions,
     };
   }
+}
+
+function retryLater(status: number, title: string, detail: string, retryAfterSeconds: number) {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new HttpProblem(
+    status,
+    title,
+    detail,
+    { retryAfterSeconds: seconds },
+    { 'Retry-After': String(seconds) },
+  );
 }

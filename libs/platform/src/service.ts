@@ -4,13 +4,16 @@ import { z } from 'zod';
 import { createDatabase, databaseAnswers } from './database.js';
 import type { ReadinessCheck } from './http.js';
 import type { HttpApi } from './http-api.js';
-import { createHttpApp } from './http.js';
+import { createHttpApp, createMetricsApp } from './http.js';
 import { serve } from './http-server.js';
 import type { Closer } from './lifecycle.js';
 import { onShutdown } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { createLogger } from './logger.js';
 import { env } from './config.js';
+import { authConfigSchema } from './auth-config.js';
+import { authenticatorFromConfig } from './auth.js';
+import { writeRateLimiter } from './rate-limit.js';
 
 /** The variables every service reads; each service extends this schema with its own. */
 export const baseConfigSchema = z.object({
@@ -19,6 +22,7 @@ export const baseConfigSchema = z.object({
   DATABASE_URL: env.url(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   LOG_LEVEL: env.logLevel(),
+  ...authConfigSchema.shape,
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
@@ -69,16 +73,26 @@ export async function runService(
       metrics,
       readiness: { database: () => databaseAnswers(db), ...parts.readiness },
       api: parts.routes,
+      guards: {
+        authenticator: authenticatorFromConfig(config, logger),
+        writeLimiter: writeRateLimiter(config),
+      },
+      metricsElsewhere: config.METRICS_PORT !== undefined,
     });
-    const server = await serve(app, config.HTTP_PORT, config.HTTP_HOST);
-    closers.push({
-      name: 'http',
-      close: () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        }),
-    });
+    const servers = [await serve(app, config.HTTP_PORT, config.HTTP_HOST)];
+    if (config.METRICS_PORT !== undefined) {
+      servers.push(await serve(createMetricsApp(metrics), config.METRICS_PORT, config.HTTP_HOST));
+    }
+    for (const server of servers) {
+      closers.push({
+        name: 'http',
+        close: () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }),
+      });
+    }
     onShutdown(logger, closers);
     logger.info({ port: config.HTTP_PORT }, `${name} listening`);
   } catch (err) {

@@ -13,7 +13,11 @@ const readinessReport = z
 /** Liveness, readiness and metrics, documented with the service's operations. */
 export function shellRoutes(
   api: HttpApi,
-  { readiness, metrics }: { readiness: Record<string, ReadinessCheck>; metrics: Registry },
+  {
+    readiness,
+    metrics,
+    metricsElsewhere,
+  }: { readiness: Record<string, ReadinessCheck>; metrics: Registry; metricsElsewhere?: boolean },
 ): void {
   api.get(
     '/healthz',
@@ -46,6 +50,7 @@ export function shellRoutes(
         .json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(entries) });
     },
   );
+  if (metricsElsewhere) return;
   api.get(
     '/metrics',
     {

@@ -1,4 +1,9 @@
-import { baseConfigSchema, messagingConfigSchema, parseConfigOrExit } from '@orderflow/platform';
+import {
+  baseConfigSchema,
+  messagingConfigSchema,
+  parseConfigOrExit,
+  requireAuth,
+} from '@orderflow/platform';
 import { z } from 'zod';
 
 const schema = baseConfigSchema.extend(messagingConfigSchema.shape).extend({
@@ -34,8 +39,8 @@ const schema = baseConfigSchema.extend(messagingConfigSchema.shape).extend({
 export type NotificationsConfig = z.infer<typeof schema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<NotificationsConfig> {
-  return parseConfigOrExit(schema, env);
+  return parseConfigOrExit(requireAuth(schema), env);
 }
 
 /** For the schema's unit test; the service reads its config once, through `loadConfig`. */
-export const notificationsConfigSchema = schema;
+export const notificationsConfigSchema = requireAuth(schema);

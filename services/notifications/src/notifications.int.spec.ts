@@ -54,7 +54,9 @@ describe('notifications service', () => {
   });
 
   const get = async (path: string) => {
-    const res = await fetch(`${service.baseUrl}${path}`);
+    const res = await fetch(`${service.baseUrl}${path}`, {
+      headers: { authorization: service.authorization },
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
   const notification = async (orderId: string, kind: string) =>
@@ -262,7 +264,10 @@ describe('notifications service while SMTP is unreachable', () => {
       { ...orderConfirmed(orderId), correlationId: 'corr-wait' },
     );
     const url = `${service.baseUrl}/notifications/${orderId}/ORDER_CONFIRMED`;
-    const view = async () => (await (await fetch(url)).json()) as NotificationView;
+    const view = async () =>
+      (await (
+        await fetch(url, { headers: { authorization: service.authorization } })
+      ).json()) as NotificationView;
 
     await eventually(async () => {
       const pending = await view();

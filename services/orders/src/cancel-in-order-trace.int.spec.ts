@@ -53,7 +53,11 @@ describe('cancelling an order in its own saga', () => {
     const correlationId = `corr-order-${randomUUID()}`;
     const res = await fetch(`${service.baseUrl}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'X-Correlation-Id': correlationId },
+      headers: {
+        'content-type': 'application/json',
+        'X-Correlation-Id': correlationId,
+        authorization: service.authorization,
+      },
       body: JSON.stringify({
         customerId: 'c-cancel',
         items: [{ sku: 'SKU-1', quantity: 1, unitPrice: { amountMinor: 700, currency: 'EUR' } }],
@@ -90,6 +94,7 @@ describe('cancelling an order in its own saga', () => {
     const res = await fetch(`${service.baseUrl}/orders/${order.orderId}/cancel`, {
       method: 'POST',
       headers: {
+        authorization: service.authorization,
         'X-Correlation-Id': cancelCorrelationId,
         traceparent: `00-${clientTraceId}-${randomBytes(8).toString('hex')}-01`,
       },

@@ -1,4 +1,9 @@
-import { baseConfigSchema, messagingConfigSchema, parseConfigOrExit } from '@orderflow/platform';
+import {
+  baseConfigSchema,
+  messagingConfigSchema,
+  parseConfigOrExit,
+  requireAuth,
+} from '@orderflow/platform';
 import { z } from 'zod';
 
 const schema = baseConfigSchema.extend(messagingConfigSchema.shape).extend({
@@ -19,5 +24,5 @@ const schema = baseConfigSchema.extend(messagingConfigSchema.shape).extend({
 export type OrdersConfig = z.infer<typeof schema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<OrdersConfig> {
-  return parseConfigOrExit(schema, env);
+  return parseConfigOrExit(requireAuth(schema), env);
 }

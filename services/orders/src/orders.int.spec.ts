@@ -43,11 +43,17 @@ describe('orders service', () => {
   const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${service.baseUrl}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        authorization: service.authorization,
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   const get = async (path: string) => {
-    const res = await fetch(`${service.baseUrl}${path}`);
+    const res = await fetch(`${service.baseUrl}${path}`, {
+      headers: { authorization: service.authorization },
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
   const published = (orderId: string, type: EventType) => player.publishedFor(orderId, type);
@@ -360,7 +366,7 @@ describe('orders saga deadline', () => {
   it('cancels an order that stays pending past the deadline', async () => {
     const res = await fetch(`${service.baseUrl}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: service.authorization },
       body: JSON.stringify({
         customerId: 'c-slow',
         items: [{ sku: 'SKU-1', quantity: 1, unitPrice: { amountMinor: 100, currency: 'EUR' } }],
@@ -369,10 +375,11 @@ describe('orders saga deadline', () => {
     });
     const { orderId } = (await res.json()) as { orderId: string };
     await eventually(async () => {
-      const body = (await (await fetch(`${service.baseUrl}/orders/${orderId}`)).json()) as Record<
-        string,
-        unknown
-      >;
+      const body = (await (
+        await fetch(`${service.baseUrl}/orders/${orderId}`, {
+          headers: { authorization: service.authorization },
+        })
+      ).json()) as Record<string, unknown>;
       expect(body).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'TIMEOUT' } });
     }, 15_000);
   });
@@ -395,7 +402,11 @@ describe('orders admission control', () => {
   const place = (key: string) =>
     fetch(`${service.baseUrl}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'Idempotency-Key': key },
+      headers: {
+        'content-type': 'application/json',
+        'Idempotency-Key': key,
+        authorization: service.authorization,
+      },
       body: JSON.stringify({
         customerId: 'c-busy',
         items: [{ sku: 'SKU-1', quantity: 1, unitPrice: { amountMinor: 100, currency: 'EUR' } }],
@@ -427,13 +438,20 @@ describe('orders admission control', () => {
     // A retry of an order already accepted is answered, never refused.
     expect((await place('busy-1')).status).toBe(200);
     // Nothing was written for the refused order.
-    const list = (await (await fetch(`${service.baseUrl}/orders?limit=50`)).json()) as {
+    const list = (await (
+      await fetch(`${service.baseUrl}/orders?limit=50`, {
+        headers: { authorization: service.authorization },
+      })
+    ).json()) as {
       items: { orderId: string }[];
     };
     expect(list.items.map((o) => o.orderId).sort()).toEqual([...accepted].sort());
 
     for (const orderId of accepted.slice(0, 2)) {
-      const res = await fetch(`${service.baseUrl}/orders/${orderId}/cancel`, { method: 'POST' });
+      const res = await fetch(`${service.baseUrl}/orders/${orderId}/cancel`, {
+        method: 'POST',
+        headers: { authorization: service.authorization },
+      });
       expect(res.status).toBe(200);
     }
     await eventually(async () => expect((await place('busy-4')).status).toBe(201), 10_000, 100);

@@ -1,4 +1,9 @@
-import { baseConfigSchema, messagingConfigSchema, parseConfigOrExit } from '@orderflow/platform';
+import {
+  baseConfigSchema,
+  messagingConfigSchema,
+  parseConfigOrExit,
+  requireAuth,
+} from '@orderflow/platform';
 import { z } from 'zod';
 
 const schema = baseConfigSchema.extend(messagingConfigSchema.shape).extend({
@@ -11,5 +16,5 @@ const schema = baseConfigSchema.extend(messagingConfigSchema.shape).extend({
 export type PaymentsConfig = z.infer<typeof schema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<PaymentsConfig> {
-  return parseConfigOrExit(schema, env);
+  return parseConfigOrExit(requireAuth(schema), env);
 }

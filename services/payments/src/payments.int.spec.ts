@@ -97,7 +97,9 @@ describe('payments service', () => {
       source: '/orderflow/payments',
     });
     expect(await balanceOf('c-rich')).toBe(7_000);
-    const res = await fetch(`${service.baseUrl}/payments/${orderId}`);
+    const res = await fetch(`${service.baseUrl}/payments/${orderId}`, {
+      headers: { authorization: service.authorization },
+    });
     expect(await res.json()).toMatchObject({ status: 'AUTHORIZED', amount: eur(3_000) });
   });
 

@@ -3,6 +3,7 @@ import {
   env,
   messagingConfigSchema,
   parseConfigOrExit,
+  requireAuth,
 } from '@orderflow/platform';
 import { z } from 'zod';
 
@@ -42,5 +43,5 @@ const schema = baseConfigSchema.extend(messagingConfigSchema.shape).extend({
 export type ShippingConfig = z.infer<typeof schema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<ShippingConfig> {
-  return parseConfigOrExit(schema, env);
+  return parseConfigOrExit(requireAuth(schema), env);
 }

@@ -61,7 +61,9 @@ describe('shipping service', () => {
 
     expect(await h.stockOf('SKU-HAPPY-A')).toEqual({ available: 8, reserved: 2 });
     expect(await h.stockOf('SKU-HAPPY-B')).toEqual({ available: 4, reserved: 1 });
-    const shipment = await fetch(`${h.service.baseUrl}/shipments/${orderId}`);
+    const shipment = await fetch(`${h.service.baseUrl}/shipments/${orderId}`, {
+      headers: { authorization: h.service.authorization },
+    });
     expect(shipment.status).toBe(200);
     expect(await shipment.json()).toMatchObject({
       orderId,
@@ -116,7 +118,9 @@ describe('shipping service', () => {
     expect(await h.stockOf('SKU-SHORT')).toEqual({ available: 1, reserved: 0 });
     expect(await h.stockOf('SKU-PLENTY')).toEqual({ available: 5, reserved: 0 });
     const body = (await (
-      await fetch(`${h.service.baseUrl}/shipments/${orderId}`)
+      await fetch(`${h.service.baseUrl}/shipments/${orderId}`, {
+        headers: { authorization: h.service.authorization },
+      })
     ).json()) as object;
     expect(body).toMatchObject({
       status: 'FAILED',
@@ -167,7 +171,9 @@ describe('shipping service', () => {
     expect(released.headers.causationId).toBe(cancelId);
     expect(await h.stockOf('SKU-UNDO')).toEqual({ available: 4, reserved: 0 });
     const body = (await (
-      await fetch(`${h.service.baseUrl}/shipments/${orderId}`)
+      await fetch(`${h.service.baseUrl}/shipments/${orderId}`, {
+        headers: { authorization: h.service.authorization },
+      })
     ).json()) as object;
     expect(body).toMatchObject({ status: 'CANCELLED', shipmentId: scheduled.shipmentId });
   });
@@ -192,7 +198,9 @@ describe('shipping service', () => {
     expect(await h.stockOf('SKU-LATE')).toEqual({ available: 2, reserved: 0 });
     expect(h.published(orderId)).toHaveLength(0);
     const body = (await (
-      await fetch(`${h.service.baseUrl}/shipments/${orderId}`)
+      await fetch(`${h.service.baseUrl}/shipments/${orderId}`, {
+        headers: { authorization: h.service.authorization },
+      })
     ).json()) as object;
     expect(body).toMatchObject({ status: 'CANCELLED', shipmentId: null });
   });
@@ -223,7 +231,9 @@ describe('shipping service', () => {
 
   it('serves stock and shipments, with problems for unknown and invalid ids', async () => {
     const get = async (path: string) => {
-      const res = await fetch(`${h.service.baseUrl}${path}`);
+      const res = await fetch(`${h.service.baseUrl}${path}`, {
+        headers: { authorization: h.service.authorization },
+      });
       return {
         status: res.status,
         type: res.headers.get('content-type'),

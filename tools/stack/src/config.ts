@@ -1,6 +1,7 @@
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { devAuthEnvironment } from './dev-auth.js';
 
 /**
  * Where the local stack lives and listens. Every value can be overridden by an
@@ -127,6 +128,8 @@ export function stackEnvironment(config: StackConfig): Record<string, string> {
     JAEGER_QUERY_URL: config.endpoints.jaegerQueryUrl,
     SMTP_URL: config.endpoints.smtpUrl,
     MAIL_API_URL: config.endpoints.mailApiUrl,
+    // The dev issuer's public keys; `npm run token` mints its tokens.
+    ...devAuthEnvironment(config),
   };
 }
 

@@ -5,3 +5,5 @@ export { StackError } from './progress.js';
 export { startPrivateSecureKafka } from './private-kafka.js';
 export type { PrivateSecureKafka } from './private-kafka.js';
 export type { KafkaUser } from './components/kafka-security.js';
+export { allScopes, devAuth, devIssuer, devKeyPaths, TokenIssuer } from './dev-auth.js';
+export type { TokenRequest } from './dev-auth.js';

@@ -9,6 +9,7 @@ import { postgres } from './components/postgres.js';
 import { registry } from './components/registry.js';
 import { service, serviceNames } from './components/service.js';
 import type { StackConfig } from './config.js';
+import { devIssuer } from './dev-auth.js';
 import { readPid, startDaemon, stopDaemon } from './process.js';
 import { progress } from './progress.js';
 import { waitUntil } from './readiness.js';
@@ -48,6 +49,8 @@ export async function up(
   const all = components(config).filter((c) => only.includes(c.name));
   const started = Date.now();
   await withLock(config, async () => {
+    // The dev signing key: `npm run token` mints tokens the services accept.
+    await devIssuer(config);
     // The services need the infrastructure ready, so they start in a second wave.
     const infra = all.filter((c) => (infrastructureNames as readonly string[]).includes(c.name));
     await startAll(infra);

@@ -8,12 +8,23 @@ import { messagingConfigSchema } from '../integration/runtime.js';
 import type { ServiceContext, ServiceParts } from '../service.js';
 import { Registry } from 'prom-client';
 import type { TestDatabase } from '@orderflow/testing';
-import { createTestDatabase, stack, uniqueName } from '@orderflow/testing';
+import {
+  bearer,
+  createTestDatabase,
+  stack,
+  testAuth,
+  testIssuer,
+  uniqueName,
+} from '@orderflow/testing';
+import { jwtAuthenticator, unauthenticated } from '../auth.js';
+import { writeRateLimiter } from '../rate-limit.js';
 
 export interface RunningService {
   baseUrl: string;
   database: TestDatabase<unknown>;
   metrics: Registry;
+  /** `Bearer <token>` of the test issuer with every scope, seeing every customer. */
+  authorization: string;
   /** Stops the service's parts, closes the HTTP server and drops the database. */
   stop(): Promise<void>;
 }
@@ -26,6 +37,13 @@ export function serviceTestConfig(database: TestDatabase<unknown>, topicPrefix: 
     DATABASE_URL: database.url,
     DATABASE_POOL_MAX: 10,
     LOG_LEVEL: 'warn' as const,
+    // Authentication on, against the test issuer (libs/testing); no write rate limit
+    // unless a test is about it.
+    AUTH_DISABLED: false,
+    AUTH_ISSUER: testAuth.issuer,
+    AUTH_AUDIENCE: testAuth.audience,
+    AUTH_CLOCK_TOLERANCE_S: 30,
+    RATE_LIMIT_WRITE_PER_S: 0,
     // The production defaults of every messaging setting, pointed at the stack.
     ...messagingConfigSchema.parse({
       KAFKA_BROKERS: stack.endpoints.kafkaBrokers.join(','),
@@ -59,11 +77,23 @@ export async function startServiceForTest<C>(
     await database.drop();
     throw error;
   });
+  const keys = { jwks: (await testIssuer()).jwks() };
   const app = createHttpApp({
     logger,
     metrics,
     readiness: { database: () => databaseAnswers(db), ...parts.readiness },
     api: parts.routes,
+    guards: {
+      authenticator: config.AUTH_DISABLED
+        ? unauthenticated
+        : jwtAuthenticator({
+            issuer: config.AUTH_ISSUER,
+            audience: config.AUTH_AUDIENCE,
+            keys,
+            clockToleranceSeconds: config.AUTH_CLOCK_TOLERANCE_S,
+          }),
+      writeLimiter: writeRateLimiter(config),
+    },
   });
   const server: Server = await serve(app, 0, '127.0.0.1');
   return {
@@ -71,6 +101,7 @@ export async function startServiceForTest<C>(
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     database,
     metrics,
+    authorization: (await bearer('all')).authorization,
     async stop() {
       for (const closer of [...(parts.closers ?? [])].reverse()) await closer.close();
       server.closeAllConnections();

@@ -1,5 +1,5 @@
 import type { NotificationKind } from '@orderflow/events';
-import { HttpApi, HttpProblem, problem } from '@orderflow/platform';
+import { HttpApi, HttpProblem, maySee, principalOf, problem, Scopes } from '@orderflow/platform';
 import { z } from 'zod';
 import { findNotification, notificationsOf } from '../features/read-notifications.js';
 import type { NotificationsDb } from '../infra/database.js';
@@ -43,6 +43,8 @@ export function notificationsRoutes(db: NotificationsDb, version = '0.1.0'): Htt
     {
       operationId: 'listNotifications',
       summary: 'Every notification about an order, oldest first',
+      description: 'A customer token sees its own customer’s notifications only.',
+      scopes: [Scopes.notificationsRead],
       query: z.strictObject({ orderId }),
       responses: {
         200: {
@@ -52,7 +54,10 @@ export function notificationsRoutes(db: NotificationsDb, version = '0.1.0'): Htt
       },
     },
     async ({ query }, res) => {
-      const items: Notification[] = await notificationsOf(db, query.orderId);
+      const principal = principalOf(res);
+      const items: Notification[] = (await notificationsOf(db, query.orderId)).filter((n) =>
+        maySee(principal, n.customerId),
+      );
       res.json({ items });
     },
   );
@@ -62,6 +67,8 @@ export function notificationsRoutes(db: NotificationsDb, version = '0.1.0'): Htt
     {
       operationId: 'getNotification',
       summary: 'The notification of one kind about an order',
+      description: 'Another customer’s notification is, for a customer token, none (404).',
+      scopes: [Scopes.notificationsRead],
       params: z.object({ orderId, kind: kind.describe('Which outcome') }),
       responses: {
         200: { description: 'The notification', body: notification },
@@ -74,7 +81,7 @@ export function notificationsRoutes(db: NotificationsDb, version = '0.1.0'): Htt
         params.orderId,
         params.kind,
       );
-      if (!found) {
+      if (!found || !maySee(principalOf(res), found.customerId)) {
         throw HttpProblem.notFound(`no ${params.kind} notification for order ${params.orderId}`);
       }
       res.json(found);

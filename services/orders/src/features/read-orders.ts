@@ -40,9 +40,16 @@ export async function sagaHistory(db: OrdersDb, orderId: string) {
 /** Newest first, keyset-paginated on (placed_at, order_id) so pages never shift. */
 export async function listOrders(
   db: OrdersDb,
-  query: { status?: OrderView['status'] | undefined; limit: number; cursor?: string | undefined },
+  query: {
+    status?: OrderView['status'] | undefined;
+    limit: number;
+    cursor?: string | undefined;
+    /** Only this customer's orders; undefined: everyone's. */
+    customerId?: string | undefined;
+  },
 ) {
   let select = db.selectFrom('orders_view').selectAll();
+  if (query.customerId !== undefined) select = select.where('customer_id', '=', query.customerId);
   if (query.status) select = select.where('status', '=', query.status);
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   if (after) {

@@ -52,7 +52,11 @@ describe('orders HTTP API', () => {
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${service.baseUrl}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        authorization: service.authorization,
+        ...headers,
+      },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
   const problemOf = async (res: Response) => {
@@ -135,15 +139,24 @@ describe('orders HTTP API', () => {
   });
 
   it('refuses an order id that is not a UUID and a cursor that no page gave, naming them', async () => {
-    const id = await fetch(`${service.baseUrl}/orders/not-a-uuid`);
+    const id = await fetch(`${service.baseUrl}/orders/not-a-uuid`, {
+      headers: { authorization: service.authorization },
+    });
     expect(id.status).toBe(400);
     expect(await fields(id)).toEqual(['/orderId']);
-    const cancel = await fetch(`${service.baseUrl}/orders/42/cancel`, { method: 'POST' });
+    const cancel = await fetch(`${service.baseUrl}/orders/42/cancel`, {
+      method: 'POST',
+      headers: { authorization: service.authorization },
+    });
     expect(cancel.status).toBe(400);
-    const cursor = await fetch(`${service.baseUrl}/orders?cursor=garbage`);
+    const cursor = await fetch(`${service.baseUrl}/orders?cursor=garbage`, {
+      headers: { authorization: service.authorization },
+    });
     expect(cursor.status).toBe(400);
     expect(await fields(cursor)).toEqual(['/cursor']);
-    const page = await fetch(`${service.baseUrl}/orders?cursor=1_${randomUUID()}`);
+    const page = await fetch(`${service.baseUrl}/orders?cursor=1_${randomUUID()}`, {
+      headers: { authorization: service.authorization },
+    });
     expect(page.status).toBe(200);
   });
 
@@ -155,7 +168,10 @@ describe('orders HTTP API', () => {
       ['POST', '/openapi.json', 'GET, HEAD, OPTIONS'],
     ];
     for (const [method, path, allow] of cases) {
-      const res = await fetch(`${service.baseUrl}${path}`, { method });
+      const res = await fetch(`${service.baseUrl}${path}`, {
+        method,
+        headers: { authorization: service.authorization },
+      });
       expect({ method, path, status: res.status, allow: res.headers.get('allow') }).toEqual({
         method,
         path,
@@ -176,6 +192,8 @@ describe('orders HTTP API', () => {
     expect(Object.keys(document.paths['/orders/{orderId}']!['get']!.responses).sort()).toEqual([
       '200',
       '400',
+      '401',
+      '403',
       '404',
       '431',
     ]);
@@ -183,9 +201,12 @@ describe('orders HTTP API', () => {
       '200',
       '201',
       '400',
+      '401',
+      '403',
       '413',
       '415',
       '422',
+      '429',
       '431',
       '503',
     ]);

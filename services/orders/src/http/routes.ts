@@ -1,6 +1,17 @@
 import { asyncApiDocument } from '@orderflow/events';
 import type { EventPublisher, JsonSchema } from '@orderflow/platform';
-import { correlationIdOf, HttpApi, HttpProblem, problem, setLogOrderId } from '@orderflow/platform';
+import {
+  correlationIdOf,
+  customerFilter,
+  HttpApi,
+  HttpProblem,
+  maySee,
+  notYourCustomer,
+  principalOf,
+  problem,
+  Scopes,
+  setLogOrderId,
+} from '@orderflow/platform';
 import { z } from 'zod';
 import { InvalidOrderError, OrderConflictError } from '../domain/order.js';
 import { cancelOrder } from '../features/cancel-order.js';
@@ -74,6 +85,10 @@ export function ordersRoutes({
     {
       operationId: 'placeOrder',
       summary: 'Place an order; the saga then confirms or cancels it',
+      description:
+        'A customer token places orders for its own customer only (403 otherwise); a token with the orderflow:admin scope for any customer.',
+      scopes: [Scopes.ordersWrite],
+      rateLimited: true,
       headers: placeOrderHeaders,
       body: placeOrderRequest,
       responses: {
@@ -87,6 +102,7 @@ export function ordersRoutes({
           body: order,
           headers: { Location: header('The order: /orders/{orderId}') },
         },
+        403: problem('The token lacks orders:write, or does not act for the customer of the order'),
         422: problem(
           `A rule the schema cannot state is broken: ${orderRules} Or the Idempotency-Key was used with another body.`,
         ),
@@ -99,6 +115,7 @@ export function ordersRoutes({
       },
     },
     async ({ body, headers }, res) => {
+      if (!maySee(principalOf(res), body.customerId)) throw notYourCustomer(body.customerId);
       refuseRepeatedSkus(body);
       const outcome = await domainErrors(() =>
         placeOrder(db, placements, body, {
@@ -122,11 +139,13 @@ export function ordersRoutes({
     {
       operationId: 'listOrders',
       summary: 'Orders, newest first, a page at a time',
+      description: 'A customer token sees its own customer’s orders only.',
+      scopes: [Scopes.ordersRead],
       query: listOrdersQuery,
       responses: { 200: { description: 'A page of orders', body: orderPage } },
     },
     async ({ query }, res) => {
-      res.json(await listOrders(db, query));
+      res.json(await listOrders(db, { ...query, customerId: customerFilter(principalOf(res)) }));
     },
   );
 
@@ -135,15 +154,18 @@ export function ordersRoutes({
     {
       operationId: 'getOrder',
       summary: 'An order and its saga history',
+      description: 'Another customer’s order is, for a customer token, no such order (404).',
+      scopes: [Scopes.ordersRead],
       params: orderIdParams,
       responses: {
         200: { description: 'The order and its saga history', body: orderWithHistory },
-        404: problem('No such order'),
+        404: problem('No such order (for this token)'),
       },
     },
     async ({ params: { orderId } }, res) => {
       const found = await findOrder(db, orderId);
-      if (!found) throw HttpProblem.notFound(`order ${orderId} does not exist`);
+      if (!found || !maySee(principalOf(res), found.customerId))
+        throw HttpProblem.notFound(`order ${orderId} does not exist`);
       res.json({ ...found, history: await sagaHistory(db, orderId) });
     },
   );
@@ -153,16 +175,20 @@ export function ordersRoutes({
     {
       operationId: 'cancelOrder',
       summary: 'Cancel a pending order at the customer’s request (again: no change)',
+      description: 'Another customer’s order is, for a customer token, no such order (404).',
+      scopes: [Scopes.ordersWrite],
+      rateLimited: true,
       params: orderIdParams,
       responses: {
         200: { description: 'The order, cancelled', body: order },
-        404: problem('No such order'),
+        404: problem('No such order (for this token)'),
         409: problem('The order is confirmed and can no longer be cancelled'),
       },
     },
     async ({ params: { orderId } }, res) => {
       const existing = await findOrder(db, orderId);
-      if (!existing) throw HttpProblem.notFound(`order ${orderId} does not exist`);
+      if (!existing || !maySee(principalOf(res), existing.customerId))
+        throw HttpProblem.notFound(`order ${orderId} does not exist`);
       // The order's saga goes on in its own correlation id and trace (see cancelOrder).
       const request = { reason: 'CUSTOMER_REQUEST' as const, now: clock() };
       const result = await domainErrors(() =>

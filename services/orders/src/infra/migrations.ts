@@ -48,4 +48,12 @@ export const ordersMigrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  // A customer's token lists that customer's orders only, newest first.
+  '0002_orders_view_by_customer': {
+    async up(db) {
+      await sql`create index orders_view_customer_placed on orders_view (customer_id, placed_at desc, order_id desc)`.execute(
+        db,
+      );
+    },
+  },
 };

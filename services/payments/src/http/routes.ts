@@ -1,4 +1,12 @@
-import { HttpApi, HttpProblem, problem } from '@orderflow/platform';
+import {
+  customerFilter,
+  HttpApi,
+  HttpProblem,
+  maySee,
+  principalOf,
+  problem,
+  Scopes,
+} from '@orderflow/platform';
 import { z } from 'zod';
 import type { PaymentsDb } from '../infra/database.js';
 
@@ -50,14 +58,18 @@ export function paymentsRoutes(db: PaymentsDb, version = '0.1.0'): HttpApi {
     {
       operationId: 'listAccounts',
       summary: 'Customer accounts by customer id (the first 1,000)',
+      description: 'A customer token sees its own account only.',
+      scopes: [Scopes.paymentsRead],
       responses: {
         200: { description: 'The accounts', body: z.strictObject({ items: z.array(account) }) },
       },
     },
     async (_input, res) => {
+      const customerId = customerFilter(principalOf(res));
       const rows = await db
         .selectFrom('accounts')
         .selectAll()
+        .$if(customerId !== undefined, (q) => q.where('customer_id', '=', customerId!))
         .orderBy('customer_id')
         .limit(1_000)
         .execute();
@@ -70,6 +82,8 @@ export function paymentsRoutes(db: PaymentsDb, version = '0.1.0'): HttpApi {
     {
       operationId: 'getAccount',
       summary: 'A customer’s account',
+      description: 'Another customer’s account is, for a customer token, no account (404).',
+      scopes: [Scopes.paymentsRead],
       params: customerParams,
       responses: {
         200: { description: 'The account', body: account },
@@ -82,7 +96,8 @@ export function paymentsRoutes(db: PaymentsDb, version = '0.1.0'): HttpApi {
         .selectAll()
         .where('customer_id', '=', customerId)
         .executeTakeFirst();
-      if (!row) throw HttpProblem.notFound(`customer ${customerId} has no account`);
+      if (!row || !maySee(principalOf(res), customerId))
+        throw HttpProblem.notFound(`customer ${customerId} has no account`);
       res.json(toAccount(row));
     },
   );
@@ -92,6 +107,8 @@ export function paymentsRoutes(db: PaymentsDb, version = '0.1.0'): HttpApi {
     {
       operationId: 'getPayment',
       summary: 'The payment of an order',
+      description: 'Another customer’s payment is, for a customer token, none (404).',
+      scopes: [Scopes.paymentsRead],
       params: orderParams,
       responses: {
         200: { description: 'The payment', body: payment },
@@ -104,7 +121,8 @@ export function paymentsRoutes(db: PaymentsDb, version = '0.1.0'): HttpApi {
         .selectAll()
         .where('order_id', '=', orderId)
         .executeTakeFirst();
-      if (!row) throw HttpProblem.notFound(`no payment for order ${orderId}`);
+      if (!row || !maySee(principalOf(res), row.customer_id))
+        throw HttpProblem.notFound(`no payment for order ${orderId}`);
       res.json({
         orderId: row.order_id,
         paymentId: row.payment_id,

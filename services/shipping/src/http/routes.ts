@@ -1,4 +1,4 @@
-import { HttpApi, HttpProblem, problem } from '@orderflow/platform';
+import { HttpApi, HttpProblem, principalOf, problem, Scopes } from '@orderflow/platform';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { ShipmentsViewTable, ShippingDb, StockTable } from '../infra/database.js';
@@ -54,6 +54,7 @@ export function shippingRoutes(db: ShippingDb, version = '0.1.0'): HttpApi {
     {
       operationId: 'listStock',
       summary: 'Stock of every SKU, by SKU (the first 1,000)',
+      scopes: [Scopes.shippingRead],
       responses: {
         200: { description: 'The stock', body: z.strictObject({ items: z.array(stock) }) },
       },
@@ -69,6 +70,7 @@ export function shippingRoutes(db: ShippingDb, version = '0.1.0'): HttpApi {
     {
       operationId: 'getStock',
       summary: 'Stock of one SKU',
+      scopes: [Scopes.shippingRead],
       params: skuParams,
       responses: {
         200: { description: 'The stock', body: stock },
@@ -91,13 +93,20 @@ export function shippingRoutes(db: ShippingDb, version = '0.1.0'): HttpApi {
     {
       operationId: 'getShipment',
       summary: 'The shipment of an order',
+      description:
+        'Shipping does not know whose order it ships, so only a token with the orderflow:admin scope reads shipments (403 for a customer token).',
+      scopes: [Scopes.shippingRead],
       params: orderParams,
       responses: {
         200: { description: 'The shipment', body: shipment },
+        403: problem('The token lacks shipping:read or the orderflow:admin scope'),
         404: problem('Shipping has not heard of the order'),
       },
     },
     async ({ params: { orderId } }, res) => {
+      if (!principalOf(res).sees.allCustomers) {
+        throw new HttpProblem(403, 'Forbidden', 'shipments are for tokens with orderflow:admin');
+      }
       const row = await db
         .selectFrom('shipments_view')
         .selectAll()

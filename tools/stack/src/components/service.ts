@@ -4,6 +4,7 @@ import type { Component } from '../component.js';
 import { componentPaths } from '../component.js';
 import type { StackConfig } from '../config.js';
 import { kafkaUserEnvironment, stackEnvironment } from '../config.js';
+import { devIssuer } from '../dev-auth.js';
 import { typeScriptEntry } from '../process.js';
 import { httpOk } from '../readiness.js';
 import { workspaceRoot } from '../workspace.js';
@@ -46,6 +47,8 @@ export function service(
 
     /** The service's own database, owned by a role of its own: no service reads another's. */
     async prepare() {
+      // The key set the service verifies tokens against must exist before it starts.
+      await devIssuer(config);
       const admin = new pg.Client({ connectionString: config.endpoints.postgresUrl });
       // Postgres restarting under us fails the query in flight; without a listener the
       // client's 'error' event would also crash the whole CLI.
@@ -93,6 +96,10 @@ function serviceEnvironment(
     SCHEMA_REGISTRY_URL: shared['SCHEMA_REGISTRY_URL'] ?? '',
     OTEL_EXPORTER_OTLP_ENDPOINT: shared['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? '',
     OTEL_SERVICE_NAME: name,
+    // Tokens from the dev issuer (npm run token); see dev-auth.ts.
+    AUTH_ISSUER: shared['AUTH_ISSUER'] ?? '',
+    AUTH_AUDIENCE: shared['AUTH_AUDIENCE'] ?? '',
+    AUTH_JWKS_FILE: shared['AUTH_JWKS_FILE'] ?? '',
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
     // A service killed here is restarted at once: its partitions should not wait long.
     KAFKA_SESSION_TIMEOUT_MS: '3000',
