@@ -49,26 +49,40 @@ export async function inspectDeadLetters(kafka: Kafka, dlqTopic: string): Promis
   return found.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
 }
 
+export interface RedriveOptions {
+  /** Only the letters this consumer group wrote; progress is then kept per group. */
+  group?: string | undefined;
+}
+
 /**
  * Re-produces the dead letters not redriven yet to their original topics, with their
  * original key, value and headers (so the inbox still dedupes them) plus a
  * `dlq-redriven-at` header. Progress is the committed offset of the group
- * `<dlq topic>.redrive`, so running it twice does not redrive a record twice. Every
- * consumer group of the original topic sees the record again; those that had handled
- * it skip it through their inbox.
+ * `<dlq topic>.redrive` (`<dlq topic>.redrive.<group>` for one group's letters), so
+ * running it twice does not redrive a record twice. Every consumer group of the
+ * original topic sees the record again; those that had handled it skip it through
+ * their inbox. A record several groups dead-lettered is re-produced once per run.
  */
-export async function redriveDeadLetters(kafka: Kafka, dlqTopic: string): Promise<number> {
+export async function redriveDeadLetters(
+  kafka: Kafka,
+  dlqTopic: string,
+  { group }: RedriveOptions = {},
+): Promise<number> {
   const producer = await connectOrderedProducer(kafka);
-  let count = 0;
+  const sent = new Set<string>();
   try {
     await readToEnd(
       kafka,
       dlqTopic,
-      { groupId: `${dlqTopic}.redrive`, commit: true },
+      { groupId: group ? `${dlqTopic}.redrive.${group}` : `${dlqTopic}.redrive`, commit: true },
       async (_partition, message) => {
         const headers = headersToStrings(message.headers);
         const topic = headers[DlqHeaders.originalTopic];
         if (!topic) return; // not a dead letter written by this library
+        if (group !== undefined && headers[DlqHeaders.consumerGroup] !== group) return;
+        const source = `${topic}/${headers[DlqHeaders.originalPartition]}/${headers[DlqHeaders.originalOffset]}`;
+        if (sent.has(source)) return;
+        sent.add(source);
         const original = Object.fromEntries(
           Object.entries(headers).filter(([name]) => !name.startsWith('dlq-')),
         );
@@ -83,11 +97,10 @@ export async function redriveDeadLetters(kafka: Kafka, dlqTopic: string): Promis
             },
           ],
         });
-        count += 1;
       },
     );
   } finally {
     await producer.disconnect();
   }
-  return count;
+  return sent.size;
 }
