@@ -6,6 +6,9 @@ const required = {
   KAFKA_BROKERS: '127.0.0.1:9092',
   SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
   SMTP_URL: 'smtp://127.0.0.1:1025',
+  AUTH_ISSUER: 'https://auth.example.com/',
+  AUTH_AUDIENCE: 'orderflow',
+  AUTH_JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
 };
 
 describe('notifications config', () => {
