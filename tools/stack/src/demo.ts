@@ -8,6 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadStackConfig } from './config.js';
+import { allScopes, devIssuer } from './dev-auth.js';
 import { StackError } from './progress.js';
 import { componentNames, up } from './stack.js';
 
@@ -80,12 +81,15 @@ async function main(once: boolean): Promise<number> {
   await up(config, componentNames);
   const api = config.endpoints.ordersUrl;
   const deadline = config.demo.sagaDeadlineMs + 30_000;
+  // The demo acts for several customers at once: a back-office token with every scope.
+  const token = await (await devIssuer(config)).mint({ scopes: allScopes, subject: 'demo' });
+  const authorization = `Bearer ${token}`;
 
   console.log(`\nPlacing ${scenarios.length} orders at ${api}/orders …`);
-  const placed = await Promise.all(scenarios.map((s) => place(api, s)));
+  const placed = await Promise.all(scenarios.map((s) => place(api, authorization, s)));
   const results = await Promise.all(
     placed.map(({ scenario, orderId, traceId }) =>
-      settle(api, orderId, deadline).then((order) => ({ scenario, order, traceId })),
+      settle(api, authorization, orderId, deadline).then((order) => ({ scenario, order, traceId })),
     ),
   );
 
@@ -112,15 +116,18 @@ async function main(once: boolean): Promise<number> {
   console.log(
     `\n${scenarios.length - wrong} of ${scenarios.length} scenarios ended as expected.` +
       `\nThe stack keeps running: ${api}/orders, mail at ${config.endpoints.mailApiUrl}/api/v1/messages, traces at ${config.endpoints.jaegerQueryUrl}.` +
+      "\nThe API wants a bearer token from the stack's dev issuer, for example:" +
+      '\n  export TOKEN=$(npm run -s token -- --scope orders:read,orders:write --customer c-ada)' +
+      `\n  curl -H "Authorization: Bearer $TOKEN" ${api}/orders` +
       '\nStop it with: npm run stack -- down',
   );
   return once && wrong > 0 ? 1 : 0;
 }
 
-async function place(api: string, s: Scenario) {
+async function place(api: string, authorization: string, s: Scenario) {
   const res = await fetch(`${api}/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization },
     body: JSON.stringify({
       customerId: s.customerId,
       items: [
@@ -145,7 +152,10 @@ async function place(api: string, s: Scenario) {
   // W3C traceresponse: 00-<trace id>-<span id>-<flags>
   const traceId = res.headers.get('traceresponse')?.split('-')[1];
   if (s.cancel) {
-    const cancel = await fetch(`${api}/orders/${orderId}/cancel`, { method: 'POST' });
+    const cancel = await fetch(`${api}/orders/${orderId}/cancel`, {
+      method: 'POST',
+      headers: { authorization },
+    });
     if (!cancel.ok)
       throw new StackError(
         `cancelling the ${s.name} order failed: ${cancel.status} ${await cancel.text()}`,
@@ -155,12 +165,18 @@ async function place(api: string, s: Scenario) {
 }
 
 /** Polls until the order is terminal and its saga quiet (no new history for a moment). */
-async function settle(api: string, orderId: string, timeoutMs: number): Promise<Order> {
+async function settle(
+  api: string,
+  authorization: string,
+  orderId: string,
+  timeoutMs: number,
+): Promise<Order> {
   const until = Date.now() + timeoutMs;
   let last: Order | undefined;
   let quietSince = Date.now();
   while (Date.now() < until) {
-    const order = (await (await fetch(`${api}/orders/${orderId}`)).json()) as Order;
+    const res = await fetch(`${api}/orders/${orderId}`, { headers: { authorization } });
+    const order = (await res.json()) as Order;
     if (order.history.length !== last?.history.length) quietSince = Date.now();
     last = order;
     if (order.status !== 'PENDING' && Date.now() - quietSince > 1_500) return order;
