@@ -7,3 +7,5 @@ export type { PrivateSecureKafka } from './private-kafka.js';
 export type { KafkaUser } from './components/kafka-security.js';
 export { allScopes, devAuth, devIssuer, devKeyPaths, TokenIssuer } from './dev-auth.js';
 export type { TokenRequest } from './dev-auth.js';
+export { issueCertificates } from './components/kafka-security.js';
+export { serviceGrants } from './components/kafka-acls.js';

@@ -76,15 +76,7 @@ export async function startPrivateSecureKafka(): Promise<PrivateSecureKafka> {
       KAFKA_BROKERS: brokers.join(','),
       ...kafkaUserEnvironment(config, user),
     }),
-    async grant(prefix) {
-      const admin = new Kafka(clientConfig('admin')).admin();
-      await admin.connect();
-      try {
-        await grantServices(admin, prefix);
-      } finally {
-        await admin.disconnect();
-      }
-    },
+    grant: (prefix) => grantServices(new Kafka(clientConfig('admin')), prefix),
     stop,
   };
 }

@@ -10,7 +10,7 @@ import type {
 import { buildHeaders, EventSerde, HeaderNames, readHeaders } from '@orderflow/events';
 import { defaultDeadLetterTopic, headersToStrings } from '@orderflow/messaging';
 import { stack, testKafka, uniqueName } from '@orderflow/testing';
-import type { Consumer, Producer } from 'kafkajs';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { prefixedTopics } from '../integration/runtime.js';
 
 export interface Outgoing<K extends EventType = EventType> {
@@ -38,11 +38,14 @@ export class EventPlayer {
   readonly published: Observed[] = [];
   readonly deadLetters: { topic: string; key: string | null; headers: Record<string, string> }[] =
     [];
-  private readonly kafka = testKafka();
   private producer: Producer | undefined;
   private consumer: Consumer | undefined;
 
-  constructor(prefix: string) {
+  /** `kafka`: the shared stack's broker unless a test brings its own (a secure one, say). */
+  constructor(
+    prefix: string,
+    private readonly kafka: Kafka = testKafka(),
+  ) {
     this.topics = prefixedTopics(prefix);
     this.serde = new EventSerde({ registryUrl: stack.endpoints.registryUrl, topics: this.topics });
   }

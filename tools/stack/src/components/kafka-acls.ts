@@ -1,4 +1,5 @@
-import type { Admin, AclEntry } from 'kafkajs';
+import { ensureTopics } from '@orderflow/kafka-admin';
+import type { AclEntry, Kafka } from 'kafkajs';
 import kafkajs from 'kafkajs';
 import type { ServiceName } from './service.js';
 import { serviceNames } from './service.js';
@@ -85,14 +86,13 @@ export function serviceAcls(prefix = ''): AclEntry[] {
  * As the admin: creates the services' topics under `prefix` (if missing) and grants
  * each service exactly what `serviceGrants` names. Both are idempotent.
  */
-export async function grantServices(admin: Admin, prefix = '', partitions = 3): Promise<void> {
-  const existing = new Set(await admin.listTopics());
-  const missing = serviceTopics(prefix).filter((t) => !existing.has(t));
-  if (missing.length > 0) {
-    await admin.createTopics({
-      topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
-      waitForLeaders: true,
-    });
+export async function grantServices(kafka: Kafka, prefix = '', partitions = 3): Promise<void> {
+  await ensureTopics(kafka, serviceTopics(prefix), partitions);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createAcls({ acl: serviceAcls(prefix) });
+  } finally {
+    await admin.disconnect();
   }
-  await admin.createAcls({ acl: serviceAcls(prefix) });
 }

@@ -49,14 +49,13 @@ export function kafka(config: StackConfig): Component {
   let java = 'java';
 
   const recordedListener = () => kafkaListenerOf(config);
-  const adminClient = (as: KafkaListener, options: Partial<KafkaConfig> = {}) =>
-    new Kafka({
-      clientId: 'orderflow-stack',
-      brokers: config.endpoints.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-      ...(as === 'SASL_SSL' ? adminSecurity(security) : {}),
-      ...options,
-    }).admin();
+  const clientConfig = (as: KafkaListener, options: Partial<KafkaConfig> = {}): KafkaConfig => ({
+    clientId: 'orderflow-stack',
+    brokers: config.endpoints.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+    ...(as === 'SASL_SSL' ? adminSecurity(security) : {}),
+    ...options,
+  });
 
   return {
     name: 'kafka',
@@ -150,10 +149,9 @@ export function kafka(config: StackConfig): Component {
     },
 
     async ready() {
-      const admin = adminClient(recordedListener(), {
-        retry: { retries: 0 },
-        connectionTimeout: 1_000,
-      });
+      const admin = new Kafka(
+        clientConfig(recordedListener(), { retry: { retries: 0 }, connectionTimeout: 1_000 }),
+      ).admin();
       try {
         await admin.connect();
         const cluster = await admin.describeCluster();
@@ -172,13 +170,7 @@ export function kafka(config: StackConfig): Component {
       }
       if (!config.kafkaSecure) return;
       const { grantServices } = await import('./kafka-acls.js');
-      const admin = adminClient('SASL_SSL');
-      await admin.connect();
-      try {
-        await grantServices(admin);
-      } finally {
-        await admin.disconnect();
-      }
+      await grantServices(new Kafka(clientConfig('SASL_SSL')));
     },
   };
 }
