@@ -33,7 +33,7 @@ describe('a service across a Postgres restart', () => {
   });
 
   it('survives a fast shutdown and restart (connections terminated by administrator command)', async () => {
-    expect((await placeOrder(orders.url)).status).toBe(201);
+    expect((await placeOrder(orders)).status).toBe(201);
     // SIGINT to the postmaster is Postgres' fast shutdown, what `pg_ctl -m fast` sends.
     try {
       await stopDaemon(database.daemon);
@@ -63,7 +63,7 @@ describe('a service across a Postgres restart', () => {
 async function recovered(service: PrivateService, pid: number): Promise<void> {
   await untilReadiness(service, pid, 200);
   expect(readPid(service.component.daemon)).toBe(pid);
-  const placed = await placeOrder(service.url);
+  const placed = await placeOrder(service);
   expect(placed.status).toBe(201);
   const prefix = service.component.daemon.env?.['KAFKA_TOPIC_PREFIX'] ?? '';
   await expect(published(`${prefix}orders.events`, placed.orderId)).resolves.toBe(true);
@@ -91,10 +91,14 @@ async function untilReadiness(service: PrivateService, pid: number, status: numb
   }
 }
 
-async function placeOrder(url: string): Promise<{ status: number; orderId: string }> {
-  const response = await fetch(`${url}/orders`, {
+async function placeOrder(service: PrivateService): Promise<{ status: number; orderId: string }> {
+  const response = await fetch(`${service.url}/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': randomUUID(),
+      authorization: await service.authorization(),
+    },
     body: JSON.stringify({
       customerId: 'c-ada',
       items: [{ sku: 'SKU-BOOK', quantity: 1, unitPrice: { amountMinor: 1250, currency: 'EUR' } }],

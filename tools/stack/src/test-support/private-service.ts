@@ -9,6 +9,7 @@ import type { ServiceName } from '../components/service.js';
 import { service } from '../components/service.js';
 import type { StackConfig } from '../config.js';
 import { loadStackConfig } from '../config.js';
+import { allScopes, devIssuer } from '../dev-auth.js';
 import { readPid, startDaemon, stopDaemon } from '../process.js';
 import { commandLineOf } from '../process-table.js';
 import { waitUntil } from '../readiness.js';
@@ -23,6 +24,8 @@ export interface PrivateService {
   readonly url: string;
   readonly port: number;
   readonly component: Component;
+  /** `Bearer <token>` from this copy's own dev issuer, with every scope. */
+  authorization(): Promise<string>;
   /** Starts the daemon and waits until /readyz answers 200; returns the recorded pid. */
   start(): Promise<number>;
   /** Stops the daemon (as `stack down` does), drops the database, removes the state. */
@@ -47,6 +50,10 @@ export async function privateService(name: ServiceName): Promise<PrivateService>
     url: component.endpoint,
     port,
     component,
+    async authorization() {
+      const token = await (await devIssuer(config)).mint({ scopes: allScopes, subject: 'test' });
+      return `Bearer ${token}`;
+    },
     async start() {
       await component.prepare();
       const pid = startDaemon(component.daemon);
