@@ -3,7 +3,7 @@ import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { eventually, stack } from '@orderflow/testing';
+import { eventually, stack, testToken } from '@orderflow/testing';
 import type { Saga } from './harness.js';
 import { startSaga } from './harness.js';
 import { seed } from './saga-world.js';
@@ -23,9 +23,11 @@ interface Run {
 }
 
 let saga: Saga;
+let token: string;
 const env = () => ({
   ...process.env,
   ORDERS_URL: saga.url.orders,
+  ORDERS_TOKEN: token,
   JAEGER_URL: stack.endpoints.jaegerQueryUrl,
 });
 
@@ -51,6 +53,7 @@ describe('npm run orders', () => {
   beforeAll(async () => {
     // The services inherit this environment: a span per SQL query, for trace to fold.
     process.env['TRACE_SQL'] = 'true';
+    token = await testToken('all');
     saga = await startSaga({ sagaDeadlineMs: 60_000, reviewThresholdMinor });
     await seed(
       saga,

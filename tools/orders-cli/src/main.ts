@@ -6,6 +6,7 @@
  * scripts. Exit code 0 on success, 1 when a request failed (the reason on stderr, one
  * line), 2 when the command line is wrong.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { OrderStatus, PlaceOrderRequest } from './orders-api.js';
 import { CliError, OrdersApi } from './orders-api.js';
@@ -32,6 +33,9 @@ options:
   --orders-url URL       orders API (ORDERS_URL, default http://127.0.0.1:18101)
   --jaeger-url URL       Jaeger query API (JAEGER_URL, default http://127.0.0.1:16686)
 
+ORDERS_TOKEN is sent as the bearer token; without it, an API on this machine gets a
+short-lived token of the local stack's dev issuer.
+
 demo customers: c-ada, c-grace, c-bob, c-linus (USD)
 demo SKUs: SKU-BOOK, SKU-MUG, SKU-TEAPOT, SKU-RARE (1 left), SKU-GONE (none)`;
 
@@ -45,11 +49,8 @@ async function main(argv: string[]): Promise<number> {
     return opts.help ? 0 : 2;
   }
   if (extra.length > 0) throw new CliError(`unexpected argument '${extra[0]}'`, 2);
-  const token = process.env['ORDERS_TOKEN'];
-  const api = new OrdersApi({
-    baseUrl: opts['orders-url'] ?? process.env['ORDERS_URL'] ?? 'http://127.0.0.1:18101',
-    token: () => token,
-  });
+  const baseUrl = opts['orders-url'] ?? process.env['ORDERS_URL'] ?? 'http://127.0.0.1:18101';
+  const api = new OrdersApi({ baseUrl, token: () => bearerToken(baseUrl) });
   const print = (json: unknown, lines: () => string[]) =>
     console.log(opts.json ? JSON.stringify(json, null, 2) : lines().join('\n'));
 
@@ -109,6 +110,21 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new CliError(`unknown command '${command}'\n\n${usage}`, 2);
   }
+}
+
+/**
+ * ORDERS_TOKEN if set; else, for an API on this machine, a short-lived token of the
+ * local stack's dev issuer (what `npm run token` prints), when the stack has one.
+ */
+async function bearerToken(baseUrl: string): Promise<string | undefined> {
+  const given = process.env['ORDERS_TOKEN'];
+  if (given) return given;
+  if (!/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(baseUrl)) return undefined;
+  const { allScopes, devIssuer, devKeyPaths, loadStackConfig } = await import('@orderflow/stack');
+  const config = loadStackConfig();
+  if (!existsSync(devKeyPaths(config).privateKey)) return undefined;
+  const issuer = await devIssuer(config);
+  return issuer.mint({ scopes: allScopes, subject: 'orders-cli', ttlSeconds: 300 });
 }
 
 function parse(argv: string[]) {
