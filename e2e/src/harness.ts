@@ -1,11 +1,19 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { TestDatabase } from '@orderflow/testing';
-import { createTestDatabase, eventually, stack, uniqueName } from '@orderflow/testing';
+import {
+  createTestDatabase,
+  eventually,
+  stack,
+  testAuth,
+  testIssuer,
+  testToken,
+  uniqueName,
+} from '@orderflow/testing';
 
 export const services = ['orders', 'payments', 'shipping', 'notifications'] as const;
 export type ServiceName = (typeof services)[number];
@@ -17,6 +25,8 @@ export interface Saga {
   db: Record<ServiceName, TestDatabase<unknown>>;
   /** Where each service's output goes, for a failing test to point at. */
   logDir: string;
+  /** `Bearer <token>` of the test issuer with every scope: it may do anything, for anyone. */
+  authorization: string;
   stop(): Promise<void>;
 }
 
@@ -49,8 +59,17 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
   const url = Object.fromEntries(
     services.map((s) => [s, `http://127.0.0.1:${ports[s]}`]),
   ) as Record<ServiceName, string>;
+  // The services verify tokens of the test issuer against its public keys in a file.
+  const jwksFile = path.join(logDir, 'jwks.json');
+  await writeFile(jwksFile, JSON.stringify((await testIssuer()).jwks()));
   const common = {
     HTTP_HOST: '127.0.0.1',
+    AUTH_ISSUER: testAuth.issuer,
+    AUTH_AUDIENCE: testAuth.audience,
+    AUTH_JWKS_FILE: jwksFile,
+    // Off: a run places its orders from one client as fast as it can; the limit itself
+    // is tested in services/orders/src/http/auth.int.spec.ts.
+    RATE_LIMIT_WRITE_PER_S: '0',
     KAFKA_BROKERS: stack.endpoints.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: stack.endpoints.registryUrl,
     KAFKA_TOPIC_PREFIX: prefix,
@@ -117,7 +136,9 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
     await stop();
     throw error;
   }
-  return { prefix, url, db, logDir, stop };
+  // Valid for longer than the slowest e2e run (the contract test takes minutes).
+  const token = await testToken('all', undefined, { subject: 'e2e', ttlSeconds: 4 * 3_600 });
+  return { prefix, url, db, logDir, authorization: `Bearer ${token}`, stop };
 }
 
 function expectOk(condition: boolean, message: string): asserts condition {

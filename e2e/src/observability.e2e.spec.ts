@@ -47,7 +47,11 @@ describe('tracing and log correlation across the saga', () => {
     const correlationId = `corr-${randomUUID()}`;
     const res = await fetch(`${saga.url.orders}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'X-Correlation-Id': correlationId },
+      headers: {
+        'content-type': 'application/json',
+        'X-Correlation-Id': correlationId,
+        authorization: saga.authorization,
+      },
       body: JSON.stringify({
         customerId: 'c-traced',
         items: [
@@ -160,7 +164,11 @@ describe('tracing and log correlation across the saga', () => {
     const correlationId = `corr-${randomUUID()}`;
     const res = await fetch(`${saga.url.orders}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'X-Correlation-Id': correlationId },
+      headers: {
+        'content-type': 'application/json',
+        'X-Correlation-Id': correlationId,
+        authorization: saga.authorization,
+      },
       body: JSON.stringify({
         customerId: 'c-traced',
         items: [
@@ -184,6 +192,7 @@ describe('tracing and log correlation across the saga', () => {
     const cancel = await fetch(`${saga.url.orders}/orders/${orderId}/cancel`, {
       method: 'POST',
       headers: {
+        authorization: saga.authorization,
         'X-Correlation-Id': `corr-cancel-${randomUUID()}`,
         traceparent: `00-${requestTraceId}-${randomBytes(8).toString('hex')}-01`,
       },

@@ -63,7 +63,11 @@ export async function placeOrder(
   for (;;) {
     const res = await fetch(`${saga.url.orders}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'Idempotency-Key': key },
+      headers: {
+        'content-type': 'application/json',
+        'Idempotency-Key': key,
+        authorization: saga.authorization,
+      },
       body: JSON.stringify(body),
     });
     if (res.status === 503) {
@@ -77,11 +81,18 @@ export async function placeOrder(
 }
 
 export async function cancelOrder(saga: Saga, orderId: string): Promise<number> {
-  return (await fetch(`${saga.url.orders}/orders/${orderId}/cancel`, { method: 'POST' })).status;
+  const res = await fetch(`${saga.url.orders}/orders/${orderId}/cancel`, {
+    method: 'POST',
+    headers: { authorization: saga.authorization },
+  });
+  return res.status;
 }
 
 export async function getOrder(saga: Saga, orderId: string): Promise<OrderView> {
-  return (await (await fetch(`${saga.url.orders}/orders/${orderId}`)).json()) as OrderView;
+  const res = await fetch(`${saga.url.orders}/orders/${orderId}`, {
+    headers: { authorization: saga.authorization },
+  });
+  return (await res.json()) as OrderView;
 }
 
 export const balances = (saga: Saga) =>
