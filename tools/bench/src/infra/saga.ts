@@ -1,9 +1,11 @@
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Log } from '../log.js';
 import { heartbeat } from '../log.js';
 import type { Catalog } from '../orders.js';
 import { customerId, skuOf } from '../orders.js';
+import { benchAuth } from './auth.js';
 import type { Cleanup } from './cleanup.js';
 import type { BenchDatabase } from './databases.js';
 import { createDatabase } from './databases.js';
@@ -30,6 +32,8 @@ export interface Saga {
   services: Record<ServiceName, ServiceProcess>;
   db: Record<ServiceName, BenchDatabase>;
   ordersUrl: string;
+  /** The Authorization header of every request to the orders API. */
+  authorization: string;
   logDir: string;
   stop(): Promise<void>;
 }
@@ -46,6 +50,9 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
     await deleteTopics(stack, prefix);
   };
   const stop = options.cleanup.add(`saga ${id}`, stopAll);
+  await mkdir(logDir, { recursive: true });
+  // Valid for longer than any bench run.
+  const auth = await benchAuth(logDir, 24 * 3_600);
   try {
     for (const name of serviceNames) db[name] = await createDatabase(stack, `${id}_${name}`);
     for (const name of serviceNames) {
@@ -57,6 +64,7 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
         prefix,
         tracing: options.tracing,
         logDir,
+        env: auth.env,
       });
     }
     const started = Date.now();
@@ -86,6 +94,7 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
     services,
     db,
     ordersUrl: services.orders.url,
+    authorization: auth.authorization,
     logDir,
     stop,
   };

@@ -19,6 +19,8 @@ export class OrdersClient {
 
   constructor(
     ordersUrl: string,
+    /** The Authorization header (`Bearer <token>`) of every request. */
+    private readonly authorization: string,
     maxSockets = 64,
     private readonly timeoutMs = 30_000,
   ) {
@@ -41,6 +43,7 @@ export class OrdersClient {
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
+            authorization: this.authorization,
           },
           timeout: this.timeoutMs,
         },

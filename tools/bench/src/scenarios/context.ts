@@ -54,7 +54,7 @@ export class BenchContext {
   /** A kept-alive client of the main saga's orders API. */
   async client(): Promise<OrdersClient> {
     const saga = await this.saga();
-    this.mainClient ??= new OrdersClient(saga.ordersUrl);
+    this.mainClient ??= new OrdersClient(saga.ordersUrl, saga.authorization);
     return this.mainClient;
   }
 
@@ -73,7 +73,7 @@ export class BenchContext {
     });
     const { rate, durationMs } = this.profile.warmup;
     log(`warm-up: ${rate}/s for ${durationMs / 1000} s`);
-    const client = new OrdersClient(saga.ordersUrl);
+    const client = new OrdersClient(saga.ordersUrl, saga.authorization);
     const warm = await runWindow(
       saga,
       client,
