@@ -171,7 +171,19 @@ endpoints, then the component's own env. Call with (dict "root" $ "name" "orders
   "OTEL_SERVICE_NAME" .name
   "LOG_LEVEL" $root.Values.logLevel
   "DEPLOYMENT_ENVIRONMENT" $root.Values.deploymentEnvironment
+  "RATE_LIMIT_WRITE_PER_S" (toString $root.Values.rateLimit.writePerSecond)
+  "RATE_LIMIT_WRITE_BURST" (toString $root.Values.rateLimit.writeBurst)
 }}
+{{- $auth := $root.Values.auth }}
+{{- if $auth.disabled }}
+{{- $_ := set $data "AUTH_DISABLED" "true" }}
+{{- else }}
+{{- /* Unset, the service refuses to start and says which variable is missing. */}}
+{{- with $auth.issuer }}{{ $_ := set $data "AUTH_ISSUER" . }}{{ end }}
+{{- with $auth.audience }}{{ $_ := set $data "AUTH_AUDIENCE" . }}{{ end }}
+{{- with $auth.jwksUrl }}{{ $_ := set $data "AUTH_JWKS_URL" . }}{{ end }}
+{{- $_ := set $data "AUTH_CLOCK_TOLERANCE_S" (toString $auth.clockToleranceSeconds) }}
+{{- end }}
 {{- range $k, $v := .c.env }}{{- $_ := set $data $k (toString $v) }}{{- end }}
 {{- range $k, $v := $data }}
 {{ $k }}: {{ $v | quote }}
