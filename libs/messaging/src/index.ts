@@ -11,6 +11,7 @@ export {
   isRetriable,
 } from './errors.js';
 export { lockKey, lockKeys } from './lock-key.js';
+export { crashPoint } from './crash-point.js';
 export { messagingMigrations, migrateMessaging } from './migrations.js';
 export { captureTraceContext, restoreTraceContext } from './tracing.js';
 

@@ -9,3 +9,11 @@ export { allScopes, devAuth, devIssuer, devKeyPaths, TokenIssuer } from './dev-a
 export type { TokenRequest } from './dev-auth.js';
 export { issueCertificates } from './components/kafka-security.js';
 export { serviceGrants } from './components/kafka-acls.js';
+export { components } from './stack.js';
+export type { Component } from './component.js';
+export { service, serviceNames } from './components/service.js';
+export type { ServiceName, ServiceOverrides } from './components/service.js';
+export { readPid, startDaemon, stopDaemon } from './process.js';
+export type { DaemonSpec } from './process.js';
+export { freePort } from './test-support/private-service.js';
+export { waitUntil } from './readiness.js';

@@ -1,6 +1,7 @@
 import { context } from '@opentelemetry/api';
 import { recordAllInInbox } from '../inbox/inbox.js';
 import { withUnitOfWork } from '../event-store/unit-of-work.js';
+import { crashPoint } from '../crash-point.js';
 import { lockKeys } from '../lock-key.js';
 import type { Executor } from '../types.js';
 import type { Delivery } from './delivery.js';
@@ -87,6 +88,7 @@ export async function handleBatch<T>(
         if (done) afterCommit.push(done);
       }
     });
+    crashPoint('consumer.before-commit');
     return { duplicates, afterCommit };
   });
 }

@@ -13,6 +13,7 @@ import type { Delivery, Outcome } from './delivery.js';
 import { finishDelivery, prepareDelivery } from './delivery.js';
 import { failureKind } from './failure-kind.js';
 import type { BeforeBatch, MessageHandler } from './handle-batch.js';
+import { crashPoint } from '../crash-point.js';
 import { handleBatch } from './handle-batch.js';
 import type { InboundMessage } from './inbound-message.js';
 import { toInboundMessage } from './inbound-message.js';
@@ -138,6 +139,7 @@ export class MessageConsumer<T = undefined> {
       const now = Date.now();
       for (const r of records) this.metrics.recordAge(r.topic, (now - Number(r.timestamp)) / 1000);
       await this.handleChunk(records, heartbeat);
+      crashPoint('consumer.after-commit');
       payload.resolveOffset(records.at(-1)!.offset);
       await heartbeat();
     }

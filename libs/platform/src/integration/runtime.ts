@@ -5,6 +5,7 @@ import type { AfterCommit, Executor, InboundMessage } from '@orderflow/messaging
 import {
   MessageConsumer,
   OutboxRelay,
+  crashPoint,
   defaultDeadLetterTopic,
   pruneInbox,
 } from '@orderflow/messaging';
@@ -165,6 +166,10 @@ export async function createMessaging(
         tracer,
         logger: log,
         pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+        hooks: {
+          beforeSend: () => crashPoint('relay.before-send'),
+          afterSend: () => crashPoint('relay.after-send'),
+        },
       });
       relay.start();
       const { prepareBatch, reactsTo } = options;

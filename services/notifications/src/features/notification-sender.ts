@@ -1,6 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { LeaderLoop, restoreTraceContext } from '@orderflow/messaging';
+import { LeaderLoop, crashPoint, restoreTraceContext } from '@orderflow/messaging';
 import type { EventPublisher, Logger } from '@orderflow/platform';
 import type pg from 'pg';
 import type { Counter, Registry } from 'prom-client';
@@ -106,6 +106,8 @@ export class NotificationSender {
     const rows = await dueNotifications(db, clock(), batchSize);
     let sent = 0;
     const commits = new GroupCommit<Accepted>(async (group) => {
+      // The SMTP server has these e-mails; their rows still say PENDING.
+      crashPoint('notifications.after-smtp');
       const marked = await markSent(db, publisher, group, clock());
       for (const row of marked) this.metrics.sent.inc({ kind: row.kind });
       sent += marked.length;
