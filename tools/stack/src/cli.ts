@@ -15,7 +15,8 @@ const usage = `usage: npm run stack -- <command> [component…]
 
 commands:
   up       provision (first run downloads and builds, minutes) and start; waits until ready
-           (the infrastructure by default; --with-services adds the four services;
+           (the infrastructure by default; --with-services adds the four services and
+           the saga console;
            --secure: Kafka speaks SASL_SSL with a user per service and ACLs, see README)
   down     stop what the stack started
   status   show each component's pid, readiness and endpoint (exit 1 if any is not ready)

@@ -33,6 +33,7 @@ const schema = z.object({
   ORDERFLOW_PAYMENTS_PORT: port.default(18102),
   ORDERFLOW_SHIPPING_PORT: port.default(18103),
   ORDERFLOW_NOTIFICATIONS_PORT: port.default(18104),
+  ORDERFLOW_CONSOLE_PORT: port.default(18100),
   /** The services the stack runs cancel orders still pending after this long. */
   ORDERFLOW_SAGA_DEADLINE_MS: z.coerce.number().int().min(1_000).default(15_000),
   /** Orders at or above this amount (minor units) wait for manual review in payments. */
@@ -79,6 +80,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
         shipping: e.ORDERFLOW_SHIPPING_PORT,
         notifications: e.ORDERFLOW_NOTIFICATIONS_PORT,
       }),
+      console: e.ORDERFLOW_CONSOLE_PORT,
     }),
     demo: Object.freeze({
       sagaDeadlineMs: e.ORDERFLOW_SAGA_DEADLINE_MS,
@@ -93,6 +95,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
       smtpUrl: `smtp://${host}:${e.ORDERFLOW_SMTP_PORT}`,
       mailApiUrl: `http://${host}:${e.ORDERFLOW_MAIL_API_PORT}`,
       ordersUrl: `http://${host}:${e.ORDERFLOW_ORDERS_PORT}`,
+      consoleUrl: `http://${host}:${e.ORDERFLOW_CONSOLE_PORT}`,
     }),
   });
 }

@@ -115,6 +115,7 @@ async function main(once: boolean): Promise<number> {
   }
   console.log(
     `\n${scenarios.length - wrong} of ${scenarios.length} scenarios ended as expected.` +
+      `\nFollow them in the saga console: ${config.endpoints.consoleUrl}` +
       `\nThe stack keeps running: ${api}/orders, mail at ${config.endpoints.mailApiUrl}/api/v1/messages, traces at ${config.endpoints.jaegerQueryUrl}.` +
       "\nThe API wants a bearer token from the stack's dev issuer, for example:" +
       '\n  export TOKEN=$(npm run -s token -- --scope orders:read,orders:write --customer c-ada)' +

@@ -7,6 +7,7 @@ import { kafka } from './components/kafka.js';
 import { mail } from './components/mail.js';
 import { postgres } from './components/postgres.js';
 import { registry } from './components/registry.js';
+import { sagaConsole } from './components/console.js';
 import { service, serviceNames } from './components/service.js';
 import type { StackConfig } from './config.js';
 import { devIssuer } from './dev-auth.js';
@@ -15,7 +16,9 @@ import { progress } from './progress.js';
 import { waitUntil } from './readiness.js';
 
 export const infrastructureNames = ['postgres', 'kafka', 'registry', 'jaeger', 'mail'] as const;
-export const componentNames = [...infrastructureNames, ...serviceNames] as const;
+/** What people use the system through, started with the services. */
+export const appNames = ['console'] as const;
+export const componentNames = [...infrastructureNames, ...serviceNames, ...appNames] as const;
 export type ComponentName = (typeof componentNames)[number];
 
 /** Infrastructure first, then the services, which need it. */
@@ -27,6 +30,7 @@ export function components(config: StackConfig): Component[] {
     jaeger(config),
     mail(config),
     ...serviceNames.map((name) => service(config, name)),
+    sagaConsole(config),
   ];
 }
 
