@@ -95,8 +95,15 @@ export class FaultInjector {
         const victim = this.pick(service!);
         await victim.kill();
         victim.start(fault.point);
-        const deadline = Date.now() + fault.holdMs;
-        while (victim.alive && Date.now() < deadline) await sleep(50);
+        // It may reach the point while starting (a relay with rows to send, say), else
+        // once it works: either way it is given `holdMs` of work after it is ready.
+        try {
+          await victim.waitReady();
+          const deadline = Date.now() + fault.holdMs;
+          while (victim.alive && Date.now() < deadline) await sleep(50);
+        } catch {
+          /* died before it was ready: the point was reached during start-up */
+        }
         record.fired = !victim.alive;
         if (victim.alive) await victim.kill();
         victim.start();
