@@ -73,6 +73,26 @@ export class Observer {
       );
   }
 
+  /**
+   * Breaks orders on purpose (see ChaosOptions.sabotage): a trigger deletes every 40th
+   * outbox row as it is written, so its event is committed and never published.
+   */
+  async loseOutboxRows(): Promise<void> {
+    await this.query(
+      'orders',
+      `create function chaos_lose_outbox_row() returns trigger language plpgsql as $$
+       begin
+         if new.id % 40 = 0 then delete from outbox where id = new.id; end if;
+         return null;
+       end $$`,
+    );
+    await this.query(
+      'orders',
+      `create trigger chaos_lose_outbox_row after insert on outbox
+       for each row execute function chaos_lose_outbox_row()`,
+    );
+  }
+
   private async kafkaAdmin(): Promise<Admin> {
     if (!this.admin) {
       const admin = this.kafka.admin();

@@ -19,8 +19,17 @@ export interface ChaosOptions {
    * a private stack (own state directory and ports) is started when any is scheduled.
    */
   quiesceTimeoutS: number;
+  /**
+   * Test-only: run a deliberately broken system, to prove the check bites.
+   * `lose-outbox-rows`: every 40th outbox row of orders vanishes once committed, as
+   * with a relay that deletes before it sends and dies in between.
+   */
+  sabotage?: Sabotage | undefined;
   help: boolean;
 }
+
+export const sabotages = ['lose-outbox-rows'] as const;
+export type Sabotage = (typeof sabotages)[number];
 
 export const usage = `usage: npm run chaos -- [options]
 
@@ -31,6 +40,7 @@ export const usage = `usage: npm run chaos -- [options]
                         ${faultKinds.join(', ')}
   --out FILE            JSON result (default tools/chaos/results/<timestamp>.json)
   --quiesce-timeout S   how long the system may take to settle once healed (default 600)
+  --sabotage KIND       test-only, proves the check bites: ${sabotages.join(', ')}
 
 Exits 1 when any invariant (docs/invariants.md) is violated.`;
 
@@ -81,6 +91,13 @@ export function parseOptions(argv: readonly string[]): ChaosOptions {
             `--faults: unknown kind ${unknown.join(', ')} (known: ${faultKinds.join(', ')})`,
           );
         options.faults = kinds as FaultKind[];
+        break;
+      }
+      case '--sabotage': {
+        const kind = value(flag);
+        if (!(sabotages as readonly string[]).includes(kind))
+          throw new Error(`--sabotage: unknown kind ${kind} (known: ${sabotages.join(', ')})`);
+        options.sabotage = kind as Sabotage;
         break;
       }
       case '--help':

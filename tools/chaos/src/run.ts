@@ -15,7 +15,7 @@ import { log } from './log.js';
 import { accounts, planOrders, reviewThresholdMinor, stock } from './mix.js';
 import { Observer } from './observe.js';
 import type { ChaosOptions } from './options.js';
-import type { ServiceName } from './schedule.js';
+import type { Fault, ServiceName } from './schedule.js';
 import { infrastructureFaults, schedule, serviceNames } from './schedule.js';
 
 /** The consumers' session timeout: the services' default, not the stack's shorter one. */
@@ -44,14 +44,16 @@ export interface RunResult {
  * services, the seeded order mix at a steady rate while the seeded schedule injects and
  * heals faults, then quiescence, the snapshot and the check.
  */
-export async function runChaos(options: ChaosOptions): Promise<RunResult> {
+export async function runChaos(options: ChaosOptions, planned?: Fault[]): Promise<RunResult> {
   const durationMs = options.durationS * 1_000;
-  const faults = schedule({
-    seed: options.seed,
-    durationMs,
-    kinds: options.faults,
-    sessionTimeoutMs,
-  });
+  const faults =
+    planned ??
+    schedule({
+      seed: options.seed,
+      durationMs,
+      kinds: options.faults,
+      sessionTimeoutMs,
+    });
   const needsPrivate = faults.some((f) => infrastructureFaults.includes(f.kind));
   const id = `chaos${Date.now().toString(36)}`;
   const prefix = `${id}.`;
@@ -99,6 +101,7 @@ export async function runChaos(options: ChaosOptions): Promise<RunResult> {
     await fleet.startAll();
     observer = new Observer(infra.config, prefix, databases);
     await observer.seed(accounts, stock);
+    if (options.sabotage === 'lose-outbox-rows') await observer.loseOutboxRows();
 
     const loadStart = Date.now();
     const injector = new FaultInjector(fleet, infra, observer, loadStart);
