@@ -184,10 +184,25 @@ endpoints, then the component's own env. Call with (dict "root" $ "name" "orders
 {{- with $auth.jwksUrl }}{{ $_ := set $data "AUTH_JWKS_URL" . }}{{ end }}
 {{- $_ := set $data "AUTH_CLOCK_TOLERANCE_S" (toString $auth.clockToleranceSeconds) }}
 {{- end }}
+{{- if eq (include "orderflow.kafkaSecure" $root) "true" }}
+{{- $sec := $root.Values.kafka.security }}
+{{- $_ := set $data "KAFKA_SECURITY_PROTOCOL" "SASL_SSL" }}
+{{- $_ := set $data "KAFKA_SASL_MECHANISM" $sec.saslMechanism }}
+{{- $_ := set $data "KAFKA_SASL_USERNAME" (get ($sec.users | default dict) .name | default .name) }}
+{{- $_ := set $data "KAFKA_SASL_PASSWORD_FILE" "/var/run/secrets/orderflow/kafka/password" }}
+{{- if $sec.caSecret.name }}
+{{- $_ := set $data "KAFKA_SSL_CA_FILE" "/var/run/secrets/orderflow/kafka-ca/ca.crt" }}
+{{- end }}
+{{- end }}
 {{- range $k, $v := .c.env }}{{- $_ := set $data $k (toString $v) }}{{- end }}
 {{- range $k, $v := $data }}
 {{ $k }}: {{ $v | quote }}
 {{- end }}
+{{- end }}
+
+{{/* "true" when the services reach Kafka over SASL_SSL (never with the bundled dev Kafka). */}}
+{{- define "orderflow.kafkaSecure" -}}
+{{- and (eq .Values.kafka.security.protocol "SASL_SSL") (not .Values.devInfra.enabled) -}}
 {{- end }}
 
 {{/* NetworkPolicy egress rule to DNS (UDP and TCP 53). */}}
