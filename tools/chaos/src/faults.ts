@@ -127,7 +127,7 @@ export class FaultInjector {
     for (const list of Object.values(this.fleet.instances))
       for (const i of list) {
         if (i.alive) continue;
-        const note = `${i.label} exited on its own (see ${i.component.daemon.logFile})`;
+        const note = `${i.label} exited on its own (see ${i.daemon.logFile})`;
         record.note = record.note ? `${record.note}; ${note}` : note;
         log('fault', note);
         i.start();

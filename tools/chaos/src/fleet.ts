@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Component, StackConfig } from '@orderflow/stack';
+import type { Component, DaemonSpec, StackConfig } from '@orderflow/stack';
 import {
   freePort,
   loadStackConfig,
@@ -20,7 +20,13 @@ export class ServiceInstance {
     readonly name: ServiceName,
     readonly index: number,
     readonly component: Component,
+    private readonly files: { pidFile: string; logFile: string },
   ) {}
+
+  /** The component's daemon, with a pid and log file of this instance's own. */
+  get daemon(): DaemonSpec {
+    return { ...this.component.daemon, ...this.files };
+  }
 
   get url(): string {
     return this.component.endpoint;
@@ -32,17 +38,13 @@ export class ServiceInstance {
 
   /** Alive and not reused: the pid file's process still runs the service. */
   get alive(): boolean {
-    return this.pid !== undefined && readPid(this.component.daemon) === this.pid;
+    return this.pid !== undefined && readPid(this.daemon) === this.pid;
   }
 
   /** Starts the process; with `crashAt`, armed to SIGKILL itself at that point. */
   start(crashAt?: CrashPoint): number {
-    const daemon = crashAt
-      ? {
-          ...this.component.daemon,
-          env: { ...this.component.daemon.env, ORDERFLOW_CRASH_AT: crashAt },
-        }
-      : this.component.daemon;
+    const daemon = this.daemon;
+    if (crashAt) daemon.env = { ...daemon.env, ORDERFLOW_CRASH_AT: crashAt };
     this.pid = startDaemon(daemon);
     return this.pid;
   }
@@ -51,7 +53,7 @@ export class ServiceInstance {
     await waitUntil(this.label, () => this.ready(), {
       timeoutMs,
       isAlive: () => this.alive,
-      logFile: this.component.daemon.logFile,
+      logFile: this.files.logFile,
     });
   }
 
@@ -116,9 +118,11 @@ export class Fleet {
   async add(name: ServiceName): Promise<ServiceInstance> {
     const index = this.nextIndex[name]++;
     const port = await freePort();
+    // The infrastructure's own state directory: the database roles' passwords and the
+    // dev token issuer's keys live there. Pid and log files are the instance's own.
     const config = loadStackConfig({
       ...process.env,
-      ORDERFLOW_STACK_DIR: path.join(this.options.runDir, `${name}-${index}`),
+      ORDERFLOW_STACK_DIR: this.options.infra.stateDir,
       ...infraPorts(this.options.infra),
       [`ORDERFLOW_${name.toUpperCase()}_PORT`]: String(port),
     });
@@ -130,7 +134,10 @@ export class Fleet {
       },
     });
     await component.prepare();
-    const instance = new ServiceInstance(name, index, component);
+    const instance = new ServiceInstance(name, index, component, {
+      pidFile: path.join(this.options.runDir, `${name}-${index}.pid`),
+      logFile: path.join(this.options.runDir, 'logs', `${name}-${index}.log`),
+    });
     this.instances[name].push(instance);
     return instance;
   }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -64,6 +64,8 @@ export async function runChaos(options: ChaosOptions, planned?: Fault[]): Promis
     `${options.orders} orders over ${options.durationS}s, seed ${options.seed}, ${faults.length} faults scheduled`,
   );
 
+  // The services' logs are kept for a run that failed, and removed for one that passed.
+  let keepLogs = true;
   let infra: Infrastructure | undefined;
   let fleet: Fleet | undefined;
   let observer: Observer | undefined;
@@ -172,6 +174,7 @@ export async function runChaos(options: ChaosOptions, planned?: Fault[]): Promis
       const key = o.status === 'CANCELLED' ? `CANCELLED ${o.cancelReason ?? '?'}` : o.status;
       outcomes[key] = (outcomes[key] ?? 0) + 1;
     }
+    keepLogs = quiesceMs === undefined || result.violations.length > 0;
     const byInvariant: Record<string, number> = {};
     for (const v of result.violations)
       byInvariant[v.invariant] = (byInvariant[v.invariant] ?? 0) + 1;
@@ -196,6 +199,7 @@ export async function runChaos(options: ChaosOptions, planned?: Fault[]): Promis
     await fleet?.stopAll().catch(() => undefined);
     await infra?.stop().catch(() => undefined);
     if (infra && !infra.owned) await dropDatabases(infra, id).catch(() => undefined);
+    if (!keepLogs) rmSync(runDir, { recursive: true, force: true });
   }
 }
 
