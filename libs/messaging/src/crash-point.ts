@@ -6,6 +6,8 @@
  * between two steps that must not be separable: commit and send, send and delete,
  * handling and commit, commit and the offset commit, SMTP and marking SENT.
  */
+const armed = process.env['ORDERFLOW_CRASH_AT'];
+
 export function crashPoint(name: string): void {
-  if (process.env['ORDERFLOW_CRASH_AT'] === name) process.kill(process.pid, 'SIGKILL');
+  if (armed === name) process.kill(process.pid, 'SIGKILL');
 }
