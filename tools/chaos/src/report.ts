@@ -28,16 +28,22 @@ export function renderReport(r: RunResult): string {
       .sort(([, a], [, b]) => b - a)
       .map(([k, v]) => [k, v]),
   );
-  const kinds = new Map<string, { n: number; recovery: number[]; fired: number }>();
+  const kinds = new Map<
+    string,
+    { n: number; recovery: number[]; ready: number[]; fired: number }
+  >();
   for (const f of r.faults) {
     const k = f.kind === 'crash-point' ? `crash-point ${f.point}` : f.kind;
-    const e = kinds.get(k) ?? { n: 0, recovery: [], fired: 0 };
+    const e = kinds.get(k) ?? { n: 0, recovery: [], ready: [], fired: 0 };
     e.n++;
     if (f.recoveryMs !== undefined) e.recovery.push(f.recoveryMs);
+    if (f.startToReadyMs !== undefined) e.ready.push(f.startToReadyMs);
     if (f.fired) e.fired++;
     kinds.set(k, e);
   }
-  lines.push('faults by kind                        count   fired   recovery median / max (s)');
+  lines.push(
+    'faults by kind                        count   fired   consuming again median / max (s)   start to ready median (s)',
+  );
   for (const [k, e] of [...kinds].sort(([a], [b]) => a.localeCompare(b))) {
     const m = median(e.recovery);
     const rec =
@@ -45,7 +51,10 @@ export function renderReport(r: RunResult): string {
         ? ''
         : `${(m / 1000).toFixed(1)} / ${(Math.max(...e.recovery) / 1000).toFixed(1)}`;
     const fired = k.startsWith('crash-point') ? String(e.fired) : '';
-    lines.push(`  ${pad(k, 36)}${padL(e.n, 5)}${padL(fired, 8)}   ${rec}`);
+    const ready = median(e.ready);
+    lines.push(
+      `  ${pad(k, 36)}${padL(e.n, 5)}${padL(fired, 8)}   ${pad(rec, 35)}${ready === undefined ? '' : (ready / 1000).toFixed(1)}`,
+    );
   }
   lines.push('');
   const ids = ['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'I8', 'I9'];
