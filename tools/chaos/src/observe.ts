@@ -301,7 +301,15 @@ export class Observer {
           if (remaining.size === 0) done();
         },
       });
-      await finished;
+      // Bounds a read that cannot reach the end (a broker gone, say): that is a failure.
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`${topic}: could not read to the end within 5 minutes`)),
+          300_000,
+        );
+      });
+      await Promise.race([finished, timedOut]).finally(() => clearTimeout(timer));
     } finally {
       await consumer.disconnect();
     }
