@@ -101,7 +101,9 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
           ...own[s],
           OTEL_SERVICE_NAME: s,
           HTTP_PORT: String(ports[s]),
-          DATABASE_URL: db[s].url,
+          // Migrated as the owner, run as the runtime role: as deployed.
+          DATABASE_URL: db[s].roles.runtimeUrl,
+          DATABASE_MIGRATION_URL: db[s].roles.ownerUrl,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },

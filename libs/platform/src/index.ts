@@ -16,6 +16,8 @@ export type { Authenticator, KeySet, Principal, VerifierOptions } from './auth.j
 export { RateLimiter, take, writeRateLimiter } from './rate-limit.js';
 export type { Admission, Bucket, BucketPolicy } from './rate-limit.js';
 export { createDatabase, databaseAnswers, migrateToLatest } from './database.js';
+export { appendOnlyTables, grantRuntimeAccess, migrateDatabase, roleOf } from './database-roles.js';
+export type { Migrate } from './database-roles.js';
 export { correlationHeader, correlationIdOf, createHttpApp, createMetricsApp } from './http.js';
 export { serve } from './http-server.js';
 export type { HttpAppOptions, ReadinessCheck } from './http.js';

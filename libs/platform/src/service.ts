@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
 import { createDatabase, databaseAnswers } from './database.js';
+import type { Migrate } from './database-roles.js';
+import { migrateDatabase } from './database-roles.js';
 import type { ReadinessCheck } from './http.js';
 import type { HttpApi } from './http-api.js';
 import { createHttpApp, createMetricsApp } from './http.js';
@@ -19,7 +21,14 @@ import { writeRateLimiter } from './rate-limit.js';
 export const baseConfigSchema = z.object({
   HTTP_HOST: z.string().default('0.0.0.0'),
   HTTP_PORT: env.port(8080),
+  /** The role the service runs as: reads and writes rows, changes no schema (see ADR 0005). */
   DATABASE_URL: env.url(),
+  /**
+   * The database's owner, for migrations at start-up; the service then grants the role
+   * of DATABASE_URL what it needs. Unset: DATABASE_URL's role owns the database and
+   * migrates it too (development only).
+   */
+  DATABASE_MIGRATION_URL: env.url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   LOG_LEVEL: env.logLevel(),
   ...authConfigSchema.shape,
@@ -28,8 +37,11 @@ export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
 export interface ServiceContext {
   logger: Logger;
+  /** The pool of the runtime role (DATABASE_URL). */
   db: Kysely<unknown>;
   metrics: Registry;
+  /** Runs the service's migrations as the database owner and grants the runtime role. */
+  migrate(migrations: Migrate): Promise<void>;
 }
 
 export interface ServiceParts {
@@ -65,7 +77,14 @@ export async function runService(
   });
   const closers: Closer[] = [{ name: 'database', close: () => db.destroy() }];
   try {
-    const parts = await start({ logger, db, metrics });
+    const migrate = (migrations: Migrate) =>
+      migrateDatabase({
+        url: config.DATABASE_URL,
+        migrationUrl: config.DATABASE_MIGRATION_URL,
+        applicationName: name,
+        migrate: migrations,
+      });
+    const parts = await start({ logger, db, metrics, migrate });
     // Registered before listening, so that a port already in use still stops them.
     closers.push(...(parts.closers ?? []));
     const app = createHttpApp({

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ensureTopics } from '@orderflow/kafka-admin';
 import { Kafka, logLevel } from 'kafkajs';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -24,23 +24,57 @@ export function createTopics(kafka: Kafka, topics: string[], numPartitions = 3):
 
 export interface TestDatabase<DB> {
   name: string;
+  /** The stack's superuser on this database: what the test itself reads and writes with. */
   url: string;
   db: Kysely<DB>;
-  /** Closes the pool and drops the database. */
+  /**
+   * The two roles a service uses, as in production (see docs/adr/0005-database-roles.md):
+   * the owner migrates, the runtime role may only read and write rows. Each logs in with
+   * a password of its own, which is in these URLs.
+   */
+  roles: { ownerUrl: string; runtimeUrl: string; owner: string; runtime: string };
+  /** Closes the pool, drops the database and its roles. */
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database on the stack's Postgres, dropped by `drop()`. */
+/**
+ * A fresh, empty database on the stack's Postgres, dropped by `drop()`, owned by a role
+ * of its own and open to a second, runtime role (granted nothing yet: the service's
+ * migrations grant it), and to no one else.
+ */
 export async function createTestDatabase<DB>(prefix = 'test'): Promise<TestDatabase<DB>> {
   const name = uniqueName(prefix).toLowerCase();
+  const owner = `${name}_owner`;
+  const runtime = `${name}_app`;
+  const ownerPassword = randomBytes(18).toString('base64url');
+  const runtimePassword = randomBytes(18).toString('base64url');
   const admin = new pg.Client({ connectionString: stack.endpoints.postgresUrl });
   await admin.connect();
   try {
-    await admin.query(`create database "${name}"`);
+    const id = (s: string) => pg.escapeIdentifier(s);
+    await admin.query(`create role ${id(owner)} login password ${pg.escapeLiteral(ownerPassword)}`);
+    await admin.query(
+      `create role ${id(runtime)} login password ${pg.escapeLiteral(runtimePassword)}`,
+    );
+    await admin.query(`create database ${id(name)} owner ${id(owner)}`);
+    await admin.query(`revoke connect, temporary on database ${id(name)} from public`);
+    await admin.query(`grant connect on database ${id(name)} to ${id(runtime)}`);
   } finally {
     await admin.end();
   }
   const url = stack.endpoints.postgresUrl.replace(/\/[^/]*$/, `/${name}`);
+  const as = (role: string, password: string) => {
+    const u = new URL(url);
+    u.username = role;
+    u.password = password;
+    return u.toString();
+  };
+  const roles = {
+    owner,
+    runtime,
+    ownerUrl: as(owner, ownerPassword),
+    runtimeUrl: as(runtime, runtimePassword),
+  };
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // A fault test restarts Postgres under this pool: the 'error' events of its broken
   // clients must not crash the test process. The query in flight fails; the pool drops
@@ -52,6 +86,7 @@ export async function createTestDatabase<DB>(prefix = 'test'): Promise<TestDatab
     name,
     url,
     db,
+    roles,
     async drop() {
       await db.destroy();
       const client = new pg.Client({ connectionString: stack.endpoints.postgresUrl });
@@ -69,6 +104,9 @@ export async function createTestDatabase<DB>(prefix = 'test'): Promise<TestDatab
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
         await client.query(`drop database if exists "${name}" with (force)`);
+        await client.query(
+          `drop role if exists ${pg.escapeIdentifier(owner)}, ${pg.escapeIdentifier(runtime)}`,
+        );
       } finally {
         await client.end();
       }

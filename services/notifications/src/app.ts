@@ -17,8 +17,10 @@ export async function startNotifications(
   config: NotificationsConfig,
   context: ServiceContext,
 ): Promise<ServiceParts> {
-  await migrateMessaging(context.db);
-  await migrateToLatest(context.db, notificationsMigrations);
+  await context.migrate(async (owner) => {
+    await migrateMessaging(owner);
+    await migrateToLatest(owner, notificationsMigrations);
+  });
   const db = context.db as unknown as NotificationsDb;
   const messaging = await createMessaging('notifications', ['orders'], config, context);
   const outcomes = orderOutcomes(config.NOTIFY_EMAIL_DOMAIN);

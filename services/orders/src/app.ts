@@ -21,8 +21,10 @@ export async function startOrders(
   context: ServiceContext,
   version = '0.1.0',
 ): Promise<ServiceParts> {
-  await migrateMessaging(context.db);
-  await migrateToLatest(context.db, ordersMigrations);
+  await context.migrate(async (owner) => {
+    await migrateMessaging(owner);
+    await migrateToLatest(owner, ordersMigrations);
+  });
   const db = context.db as unknown as OrdersDb;
   const messaging = await createMessaging('orders', ['payments', 'shipping'], config, context);
   const observe = sagaMetrics(context.metrics);

@@ -12,8 +12,10 @@ export async function startPayments(
   config: PaymentsConfig,
   context: ServiceContext,
 ): Promise<ServiceParts> {
-  await migrateMessaging(context.db);
-  await migrateToLatest(context.db, paymentsMigrations);
+  await context.migrate(async (owner) => {
+    await migrateMessaging(owner);
+    await migrateToLatest(owner, paymentsMigrations);
+  });
   const db = context.db as unknown as PaymentsDb;
   if (config.SEED_DEMO_ACCOUNTS) {
     await db

@@ -12,8 +12,10 @@ export async function startShipping(
   config: ShippingConfig,
   context: ServiceContext,
 ): Promise<ServiceParts> {
-  await migrateMessaging(context.db);
-  await migrateToLatest(context.db, shippingMigrations);
+  await context.migrate(async (owner) => {
+    await migrateMessaging(owner);
+    await migrateToLatest(owner, shippingMigrations);
+  });
   const db = context.db as unknown as ShippingDb;
   if (config.SEED_DEMO_STOCK) {
     await db

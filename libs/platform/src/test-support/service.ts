@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { databaseAnswers } from '../database.js';
+import { createDatabase, databaseAnswers } from '../database.js';
+import type { Migrate } from '../database-roles.js';
+import { migrateDatabase } from '../database-roles.js';
 import { createHttpApp } from '../http.js';
 import { serve } from '../http-server.js';
 import { createLogger } from '../logger.js';
@@ -34,7 +36,8 @@ export function serviceTestConfig(database: TestDatabase<unknown>, topicPrefix: 
   return {
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: 0,
-    DATABASE_URL: database.url,
+    DATABASE_URL: database.roles.runtimeUrl,
+    DATABASE_MIGRATION_URL: database.roles.ownerUrl,
     DATABASE_POOL_MAX: 10,
     LOG_LEVEL: 'warn' as const,
     // Authentication on, against the test issuer (libs/testing); no write rate limit
@@ -72,11 +75,23 @@ export async function startServiceForTest<C>(
   const config = { ...serviceTestConfig(database, topicPrefix), ...extra };
   const logger = createLogger({ service: name, level: 'warn' });
   const metrics = new Registry();
-  const db = database.db;
-  const parts = await start(config, { logger, db, metrics }).catch(async (error: unknown) => {
-    await database.drop();
-    throw error;
-  });
+  // The service as it runs in production: migrated by the owner, running as the
+  // runtime role (the test's own `database.db` is the superuser's).
+  const db = createDatabase<unknown>({ url: config.DATABASE_URL, applicationName: name });
+  const migrate = (migrations: Migrate) =>
+    migrateDatabase({
+      url: config.DATABASE_URL,
+      migrationUrl: config.DATABASE_MIGRATION_URL,
+      applicationName: name,
+      migrate: migrations,
+    });
+  const parts = await start(config, { logger, db, metrics, migrate }).catch(
+    async (error: unknown) => {
+      await db.destroy();
+      await database.drop();
+      throw error;
+    },
+  );
   const keys = { jwks: (await testIssuer()).jwks() };
   const app = createHttpApp({
     logger,
@@ -106,6 +121,7 @@ export async function startServiceForTest<C>(
       for (const closer of [...(parts.closers ?? [])].reverse()) await closer.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await db.destroy();
       await database.drop();
     },
   };
