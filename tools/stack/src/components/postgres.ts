@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { Component } from '../component.js';
@@ -118,13 +127,86 @@ export async function ensureDatabase(
   });
 }
 
+/** The two roles of a service's database (see docs/adr/0005-database-roles.md). */
+export function serviceRoles(service: string) {
+  return { owner: service, runtime: `${service}_app` };
+}
+
+/**
+ * Where the stack keeps the passwords of the services' database roles: generated at the
+ * first `up`, one file per role, readable by its owner only. The cluster itself trusts
+ * local connections (see `postgres`), so here the passwords are what a deployment
+ * would need, kept the way it would keep them, not a barrier.
+ */
+export function databaseSecretsDir(config: StackConfig): string {
+  return path.join(config.stateDir, 'secrets', 'postgres');
+}
+
+function rolePassword(config: StackConfig, role: string): string {
+  const dir = databaseSecretsDir(config);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const file = path.join(dir, `${role}.password`);
+  if (!existsSync(file)) {
+    // base64url: nothing that needs escaping in a connection URL.
+    writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** A service's two connection URLs: DATABASE_URL (runtime role) and DATABASE_MIGRATION_URL (owner). */
+export function serviceDatabaseUrls(config: StackConfig, service: string, database: string) {
+  const roles = serviceRoles(service);
+  const as = (role: string) => {
+    const url = new URL(config.endpoints.postgresUrl);
+    url.username = role;
+    url.password = rolePassword(config, role);
+    url.pathname = `/${database}`;
+    return url.toString();
+  };
+  return { url: as(roles.runtime), migrationUrl: as(roles.owner) };
+}
+
+/**
+ * A service's database, owned by its owner role and open to its runtime role alone
+ * (CONNECT revoked from PUBLIC). The service's migrations grant the runtime role its
+ * table privileges; the owner changes the schema, nobody else does.
+ */
+export async function ensureServiceDatabase(
+  config: StackConfig,
+  service: string,
+  database: string,
+): Promise<void> {
+  const { owner, runtime } = serviceRoles(service);
+  await withClient(
+    config,
+    async (client) => {
+      for (const role of [owner, runtime]) {
+        const found = await client.query('select 1 from pg_roles where rolname = $1', [role]);
+        const password = pg.escapeLiteral(rolePassword(config, role));
+        await client.query(
+          `${found.rowCount ? 'alter' : 'create'} role ${pg.escapeIdentifier(role)} login password ${password}`,
+        );
+      }
+      const found = await client.query('select 1 from pg_database where datname = $1', [database]);
+      const db = pg.escapeIdentifier(database);
+      if (!found.rowCount)
+        await client.query(`create database ${db} owner ${pg.escapeIdentifier(owner)}`);
+      await client.query(`revoke connect, temporary on database ${db} from public`);
+      await client.query(`grant connect on database ${db} to ${pg.escapeIdentifier(runtime)}`);
+    },
+    10_000,
+  );
+}
+
 async function withClient<T>(
   config: StackConfig,
   fn: (client: pg.Client) => Promise<T>,
+  connectionTimeoutMillis = 1_000,
 ): Promise<T> {
   const client = new pg.Client({
     connectionString: config.endpoints.postgresUrl,
-    connectionTimeoutMillis: 1_000,
+    connectionTimeoutMillis,
   });
   // A probe racing a restart fails; it must not crash the process with an uncaught 'error'.
   client.on('error', () => undefined);

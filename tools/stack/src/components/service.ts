@@ -1,5 +1,4 @@
 import path from 'node:path';
-import pg from 'pg';
 import type { Component } from '../component.js';
 import { componentPaths } from '../component.js';
 import type { StackConfig } from '../config.js';
@@ -7,6 +6,7 @@ import { kafkaUserEnvironment, stackEnvironment } from '../config.js';
 import { devIssuer } from '../dev-auth.js';
 import { typeScriptEntry } from '../process.js';
 import { httpOk } from '../readiness.js';
+import { ensureServiceDatabase, serviceDatabaseUrls } from './postgres.js';
 import { workspaceRoot } from '../workspace.js';
 
 export const serviceNames = ['orders', 'payments', 'shipping', 'notifications'] as const;
@@ -35,9 +35,6 @@ export function service(
   const port = config.ports.services[name];
   const url = `http://${config.host}:${port}`;
   const database = overrides.database ?? name;
-  const databaseUrl = config.endpoints.postgresUrl
-    .replace(/\/\/[^@]+@/, `//${name}@`)
-    .replace(/\/[^/]*$/, `/${database}`);
 
   return {
     name,
@@ -45,36 +42,32 @@ export function service(
     startTimeoutMs: 60_000,
     provision: () => Promise.resolve(),
 
-    /** The service's own database, owned by a role of its own: no service reads another's. */
+    /**
+     * The service's own database, owned by a role of its own that migrates it; the
+     * service runs as a second role that only reads and writes rows. No service can
+     * connect to another's database.
+     */
     async prepare() {
       // The key set the service verifies tokens against must exist before it starts.
       await devIssuer(config);
-      const admin = new pg.Client({ connectionString: config.endpoints.postgresUrl });
-      // Postgres restarting under us fails the query in flight; without a listener the
-      // client's 'error' event would also crash the whole CLI.
-      admin.on('error', () => undefined);
-      await admin.connect();
-      try {
-        const role = await admin.query('select 1 from pg_roles where rolname = $1', [name]);
-        if (role.rowCount === 0) await admin.query(`create role "${name}" login`);
-        const db = await admin.query('select 1 from pg_database where datname = $1', [database]);
-        if (db.rowCount === 0) await admin.query(`create database "${database}" owner "${name}"`);
-      } finally {
-        await admin.end();
-      }
+      await ensureServiceDatabase(config, name, database);
     },
 
-    daemon: {
-      name,
-      ...typeScriptEntry(path.join(root, 'services', name, 'src', 'main.ts')),
-      env: {
-        ...process.env,
-        ...serviceEnvironment(config, name, port, databaseUrl),
-        ...overrides.env,
-      },
-      pidFile: paths.pidFile,
-      logFile: paths.logFile,
-      marker: path.join('services', name, 'src', 'main.ts'),
+    // A getter: the roles' passwords are generated on first use, not when the stack's
+    // components are listed.
+    get daemon() {
+      return {
+        name,
+        ...typeScriptEntry(path.join(root, 'services', name, 'src', 'main.ts')),
+        env: {
+          ...process.env,
+          ...serviceEnvironment(config, name, port, serviceDatabaseUrls(config, name, database)),
+          ...overrides.env,
+        },
+        pidFile: paths.pidFile,
+        logFile: paths.logFile,
+        marker: path.join('services', name, 'src', 'main.ts'),
+      };
     },
 
     ready: () => httpOk(`${url}/readyz`),
@@ -85,13 +78,14 @@ function serviceEnvironment(
   config: StackConfig,
   name: ServiceName,
   port: number,
-  databaseUrl: string,
+  database: { url: string; migrationUrl: string },
 ) {
   const shared = stackEnvironment(config);
   const common: Record<string, string> = {
     HTTP_HOST: config.host,
     HTTP_PORT: String(port),
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: database.url,
+    DATABASE_MIGRATION_URL: database.migrationUrl,
     KAFKA_BROKERS: shared['KAFKA_BROKERS'] ?? '',
     SCHEMA_REGISTRY_URL: shared['SCHEMA_REGISTRY_URL'] ?? '',
     OTEL_EXPORTER_OTLP_ENDPOINT: shared['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? '',
