@@ -39,8 +39,8 @@ type AuthFields = Pick<
  * switched off explicitly.
  */
 export function requireAuth<S extends z.ZodObject>(schema: S): S {
-  return schema.superRefine((value, ctx) => {
-    const config = value as unknown as AuthFields;
+  return schema.superRefine((value: unknown, ctx) => {
+    const config = value as AuthFields;
     if (config.AUTH_DISABLED) return;
     const unless = 'required unless AUTH_DISABLED=true';
     if (!config.AUTH_ISSUER)
@@ -57,5 +57,5 @@ export function requireAuth<S extends z.ZodObject>(schema: S): S {
           : `this or AUTH_JWKS_FILE is ${unless}`,
       });
     }
-  }) as unknown as S;
+  });
 }

@@ -1,5 +1,4 @@
-import { TokenIssuer } from '@orderflow/stack';
-import { testAuth, testIssuer, testToken } from '@orderflow/testing';
+import { testAuth, testIssuer, testToken, TokenIssuer } from '@orderflow/testing';
 import type { Authenticator } from './auth.js';
 import { customerFilter, hasScopes, jwtAuthenticator, maySee, unauthenticated } from './auth.js';
 import type { HttpProblem } from './problem.js';
@@ -74,16 +73,21 @@ describe('jwtAuthenticator', () => {
       audience: `Bearer ${await testToken('all', 'c', { audience: 'another-api' })}`,
       signature: `Bearer ${await stranger.mint({ scopes: ['orders:read'], customerId: 'c' })}`,
     };
-    const seen = Object.fromEntries(
-      await Promise.all(Object.entries(cases).map(async ([k, v]) => [k, await refusal(v)])),
-    );
+    const seen: Record<string, { status: number; challenge: string | undefined }> =
+      Object.fromEntries(
+        await Promise.all(
+          Object.entries(cases).map(async ([k, v]) => [k, await refusal(v)] as const),
+        ),
+      );
     expect(seen['none']).toEqual({ status: 401, challenge: 'Bearer realm="orderflow"' });
     expect(seen['basic']).toEqual({ status: 401, challenge: 'Bearer realm="orderflow"' });
     for (const k of ['malformed', 'garbage', 'issuer', 'audience', 'signature']) {
       expect({ k, ...seen[k] }).toEqual({
         k,
         status: 401,
-        challenge: expect.stringMatching(/^Bearer realm="orderflow", error="invalid_token"/),
+        challenge: expect.stringMatching(
+          /^Bearer realm="orderflow", error="invalid_token"/,
+        ) as unknown,
       });
     }
   });

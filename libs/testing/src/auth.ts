@@ -7,7 +7,7 @@ export const testAuth = {
   audience: 'orderflow-test',
 } as const;
 
-export { allScopes };
+export { allScopes, Issuer as TokenIssuer };
 
 let issuer: Promise<TokenIssuer> | undefined;
 

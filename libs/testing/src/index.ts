@@ -6,4 +6,4 @@ export type { PythonEnv } from './python-env.js';
 export { rowsMentioning } from './rows-mentioning.js';
 export type { MentioningRow } from './rows-mentioning.js';
 export { deliveries, firstDeliveries } from './deliveries.js';
-export { allScopes, bearer, testAuth, testIssuer, testToken } from './auth.js';
+export { allScopes, bearer, testAuth, testIssuer, testToken, TokenIssuer } from './auth.js';

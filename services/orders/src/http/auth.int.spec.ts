@@ -1,7 +1,6 @@
-import { TokenIssuer } from '@orderflow/stack';
 import type { RunningService } from '@orderflow/platform/testing';
 import { startServiceForTest } from '@orderflow/platform/testing';
-import { testAuth, testToken } from '@orderflow/testing';
+import { testAuth, testToken, TokenIssuer } from '@orderflow/testing';
 import { startOrders } from '../app.js';
 
 interface Problem {
@@ -76,7 +75,9 @@ describe('orders API authentication, authorization and rate limit', () => {
       expect({ name, status: res.status, challenge }).toEqual({
         name,
         status: 401,
-        challenge: expect.stringMatching(/^Bearer realm="orderflow", error="invalid_token", /),
+        challenge: expect.stringMatching(
+          /^Bearer realm="orderflow", error="invalid_token", /,
+        ) as unknown,
       });
       expect((await problemOf(res)).status).toBe(401);
     }
