@@ -3,7 +3,7 @@ import type { EventDataMap, EventType } from '@orderflow/events';
 import { inspectDeadLetters } from '@orderflow/messaging';
 import type { RunningService } from '@orderflow/platform/testing';
 import { EventPlayer, startServiceForTest } from '@orderflow/platform/testing';
-import { eventually, testKafka, uniqueName } from '@orderflow/testing';
+import { bearer, eventually, testKafka, uniqueName } from '@orderflow/testing';
 import type { Kysely } from 'kysely';
 import { startPayments } from './app.js';
 import type { PaymentsDatabase } from './infra/database.js';
@@ -101,6 +101,24 @@ describe('payments service', () => {
       headers: { authorization: service.authorization },
     });
     expect(await res.json()).toMatchObject({ status: 'AUTHORIZED', amount: eur(3_000) });
+
+    // A customer's token sees its own payment and account, and no one else's: 404.
+    const as = async (customerId: string, path: string) =>
+      (
+        await fetch(`${service.baseUrl}${path}`, {
+          headers: await bearer(['payments:read'], customerId),
+        })
+      ).status;
+    expect(await as('c-rich', `/payments/${orderId}`)).toBe(200);
+    expect(await as('c-rich', '/accounts/c-rich')).toBe(200);
+    expect(await as('c-other', `/payments/${orderId}`)).toBe(404);
+    expect(await as('c-other', '/accounts/c-rich')).toBe(404);
+    const listed = await fetch(`${service.baseUrl}/accounts`, {
+      headers: await bearer(['payments:read'], 'c-rich'),
+    });
+    expect(((await listed.json()) as { items: { customerId: string }[] }).items).toEqual([
+      expect.objectContaining({ customerId: 'c-rich' }),
+    ]);
   });
 
   it('declines when the balance is short and leaves it untouched', async () => {
