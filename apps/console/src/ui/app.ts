@@ -326,6 +326,7 @@ function orderView(orderId: string): void {
   document.getElementById('order-heading')!.focus();
 
   let version = -1;
+  let seen = '';
   let traceSpans = -1;
   const refresh = async () => {
     let order: OrderWithHistory;
@@ -335,7 +336,11 @@ function orderView(orderId: string): void {
       summary.replaceChildren(h('p', { class: 'problem' }, (error as Error).message));
       return;
     }
-    if (order.version === version) return;
+    // Events that change nothing in the order (a refund after the cancellation) still
+    // add to its history: both say whether there is something new to show.
+    const signature = `${order.version}:${order.history.length}`;
+    if (signature === seen) return;
+    seen = signature;
     version = order.version;
     renderSummary(summary, order, refresh);
     renderTimeline(timelineSection, order);
@@ -387,11 +392,12 @@ function orderView(orderId: string): void {
     const o = list.find((x) => x.orderId === orderId);
     if (o && o.version !== version) void refresh();
   });
-  // Spans reach Jaeger in batches after the events: look again for a while.
+  // Spans reach Jaeger in batches, and some events change nothing the list shows (a
+  // refund after the cancellation): look again for a minute.
   let tries = 0;
   const traceTimer = setInterval(() => {
-    if (!location.hash.endsWith(orderId) || ++tries > 20) clearInterval(traceTimer);
-    else void loadTrace();
+    if (!location.hash.endsWith(orderId) || ++tries > 40) clearInterval(traceTimer);
+    else void Promise.all([refresh(), loadTrace()]);
   }, 1_500);
   void refresh();
   void loadDeadLetters();
