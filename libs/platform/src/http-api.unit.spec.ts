@@ -130,3 +130,59 @@ describe('storedText', () => {
     expect(String(schema.description)).toMatch(/\\u0000.*\\ud800/);
   });
 });
+
+describe('HttpApi security', () => {
+  const api = new HttpApi({ title: 'test', version: '1', description: 'test' });
+  const ok = { 200: { description: 'ok' } };
+  api.get('/open', { operationId: 'open', summary: 'open', responses: ok }, () => undefined);
+  api.get(
+    '/read',
+    { operationId: 'read', summary: 'read', scopes: ['things:read'], responses: ok },
+    () => undefined,
+  );
+  api.post(
+    '/write',
+    {
+      operationId: 'write',
+      summary: 'write',
+      scopes: ['things:write'],
+      rateLimited: true,
+      responses: ok,
+    },
+    () => undefined,
+  );
+  const document = api.openApiDocument() as Doc & {
+    components: { securitySchemes?: Record<string, unknown> };
+  };
+  const op = (path: string, method: string) => document.paths[path]![method]!;
+
+  it('documents the bearer scheme and the scopes of each protected operation', () => {
+    expect(document.components.securitySchemes).toEqual({
+      bearerAuth: expect.objectContaining({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+      }) as unknown,
+    });
+    expect(op('/read', 'get')['security']).toEqual([{ bearerAuth: ['things:read'] }]);
+    expect(op('/open', 'get')['security']).toBeUndefined();
+  });
+
+  it('documents 401 with its challenge, 403, and 429 with Retry-After where they can happen', () => {
+    const responses = (path: string, method: string) =>
+      op(path, method)['responses'] as Record<string, { headers?: Record<string, unknown> }>;
+    expect(Object.keys(responses('/open', 'get')).sort()).toEqual(['200', '431']);
+    expect(Object.keys(responses('/read', 'get')).sort()).toEqual(['200', '401', '403', '431']);
+    expect(Object.keys(responses('/write', 'post')).sort()).toEqual([
+      '200',
+      '401',
+      '403',
+      '429',
+      '431',
+    ]);
+    expect(Object.keys(responses('/read', 'get')['401']!.headers ?? {})).toContain(
+      'WWW-Authenticate',
+    );
+    expect(Object.keys(responses('/write', 'post')['429']!.headers ?? {})).toContain('Retry-After');
+  });
+});
