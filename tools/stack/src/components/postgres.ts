@@ -21,8 +21,11 @@ import { waitUntil } from '../readiness.js';
 /**
  * A private PostgreSQL cluster from the distribution's packages, on its own port and
  * socket directory. Postgres refuses to run as root, so under root it runs as the
- * `postgres` system user that the package creates. Local trust authentication: the
- * cluster listens on 127.0.0.1 only and holds throw-away development data.
+ * `postgres` system user that the package creates. The cluster listens on 127.0.0.1
+ * only and holds throw-away development data: its superuser `orderflow` (the stack,
+ * the tests' own connections) is trusted there; every other role, the services' among
+ * them, logs in with its password (SCRAM). Clusters made before this rule trust every
+ * role until they are made anew.
  */
 export function postgres(config: StackConfig): Component {
   const paths = componentPaths(config, 'postgres');
@@ -63,6 +66,8 @@ export function postgres(config: StackConfig): Component {
       await runStep('postgres', 'initialising a new cluster', command, args, {
         logFile: paths.logFile,
       });
+      // Overwritten in place: the file keeps the owner and mode initdb gave it.
+      writeFileSync(path.join(dataDir, 'pg_hba.conf'), hostBasedAuthentication);
     },
 
     get daemon() {
@@ -103,6 +108,17 @@ export function postgres(config: StackConfig): Component {
   };
 }
 
+const hostBasedAuthentication = `# Written by the orderflow stack (tools/stack/src/components/postgres.ts).
+# The stack's superuser is trusted on loopback and the socket; every other role
+# logs in with its password.
+local   all             orderflow                               trust
+host    all             orderflow       127.0.0.1/32            trust
+local   replication     orderflow                               trust
+host    replication     orderflow       127.0.0.1/32            trust
+local   all             all                                     scram-sha-256
+host    all             all             127.0.0.1/32            scram-sha-256
+`;
+
 /**
  * Creates a database in the stack's cluster unless it exists, once the cluster
  * answers (it may have been started a moment ago, or may still be starting).
@@ -134,9 +150,7 @@ export function serviceRoles(service: string) {
 
 /**
  * Where the stack keeps the passwords of the services' database roles: generated at the
- * first `up`, one file per role, readable by its owner only. The cluster itself trusts
- * local connections (see `postgres`), so here the passwords are what a deployment
- * would need, kept the way it would keep them, not a barrier.
+ * first `up`, one file per role, readable by its owner only.
  */
 export function databaseSecretsDir(config: StackConfig): string {
   return path.join(config.stateDir, 'secrets', 'postgres');
