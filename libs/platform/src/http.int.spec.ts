@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import type { Server } from 'node:http';
-import { Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { z } from 'zod';
 import { HttpApi } from './http-api.js';
 import { problem } from './openapi-operation.js';
-import { createHttpApp } from './http.js';
+import { createHttpApp, createMetricsApp } from './http.js';
 import { serve } from './http-server.js';
 import { createLogger } from './logger.js';
 import { unresolvedRefs } from './openapi.js';
@@ -219,5 +219,38 @@ describe('the HTTP shell', () => {
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+  });
+});
+
+describe('metrics on a port of their own (METRICS_PORT)', () => {
+  const servers: Server[] = [];
+  afterAll(async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('serves /metrics there and not on the API port', async () => {
+    const metrics = new Registry();
+    new Counter({ name: 'probe_total', help: 'a metric', registers: [metrics] }).inc();
+    const api = new HttpApi({ title: 'test', version: '1', description: 'test' });
+    const app = createHttpApp({
+      logger: createLogger({ service: 'test', level: 'fatal' }),
+      metrics,
+      readiness: {},
+      api,
+      metricsElsewhere: true,
+    });
+    servers.push(
+      await serve(app, 0, '127.0.0.1'),
+      await serve(createMetricsApp(metrics), 0, '127.0.0.1'),
+    );
+    const [apiPort, metricsPort] = servers.map((s) => (s.address() as AddressInfo).port);
+    expect((await fetch(`http://127.0.0.1:${apiPort}/metrics`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${apiPort}/healthz`)).status).toBe(200);
+    const scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toMatch(/^probe_total 1$/m);
   });
 });
