@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { StackConfig } from '@orderflow/stack';
@@ -34,6 +34,9 @@ export function sharedInfrastructure(): Infrastructure {
  */
 export async function privateInfrastructure(): Promise<Infrastructure> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'orderflow-chaos-stack-'));
+  // mkdtemp makes it 0700: Postgres runs as its own user when we are root, and must
+  // reach its data directory inside.
+  chmodSync(stateDir, 0o755);
   const names = [
     'KAFKA',
     'KAFKA_CONTROLLER',
