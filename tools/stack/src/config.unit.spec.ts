@@ -8,6 +8,7 @@ describe('stack configuration', () => {
       ORDERFLOW_POSTGRES_PORT: '25432',
       ORDERFLOW_OTLP_HTTP_PORT: '24318',
       ORDERFLOW_JAEGER_QUERY_PORT: '26686',
+      ORDERFLOW_STACK_DIR: '/var/tmp/orderflow-config-test',
     });
     expect(stackEnvironment(config)).toEqual({
       KAFKA_BROKERS: '127.0.0.1:29092',
@@ -17,6 +18,9 @@ describe('stack configuration', () => {
       JAEGER_QUERY_URL: 'http://127.0.0.1:26686',
       SMTP_URL: 'smtp://127.0.0.1:11025',
       MAIL_API_URL: 'http://127.0.0.1:18025',
+      AUTH_ISSUER: 'https://auth.orderflow.local/',
+      AUTH_AUDIENCE: 'orderflow',
+      AUTH_JWKS_FILE: '/var/tmp/orderflow-config-test/auth/jwks.json',
     });
   });
 
