@@ -45,16 +45,19 @@ export GOMAXPROCS="${GOMAXPROCS:-2}"
 started=$SECONDS
 
 # Runs `go build -v` for one binary with its package list in a log, printing how many
-# packages have been compiled every 30 seconds so a long build shows it is alive.
+# packages have been compiled every 30 seconds so a long build shows its progress.
 build() {
   local name=$1 module=$2 package=$3 ldflags=${4:-}
   local log="$DEST/logs/build-$name.log" begun=$SECONDS
   [ -x "$DEST/bin/$name" ] && return
-  say "building $name ($package) ..."
+  # go build -v names each package it compiles (not those already in Go's cache).
+  local total
+  total=$(cd "$HERE/$module" && go list -deps "$package" | wc -l)
+  say "building $name ($package, $total packages) ..."
   (cd "$HERE/$module" && go build -v -ldflags "$ldflags" -o "$DEST/bin/$name.partial" "$package") > "$log" 2>&1 &
   local pid=$!
   while ! wait_for "$pid" 30; do
-    say "  $name: $(wc -l < "$log") packages compiled, $((SECONDS - begun)) s"
+    say "  $name: $(wc -l < "$log") of up to $total packages compiled, $((SECONDS - begun)) s"
   done
   if ! wait "$pid"; then
     tail -n 40 "$log" >&2
