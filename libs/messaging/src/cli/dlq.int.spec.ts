@@ -85,9 +85,7 @@ describe('npm run dlq', () => {
     const missing = await dlq(['inspect', `${topic}.nothing`]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
-      new RegExp(
-        `^dlq: there is no dead-letter topic ${topic}\\.nothing\\.dlq; dead-letter topics: .*${topic}\\.dlq`,
-      ),
+      new RegExp(`^dlq: there is no dead-letter topic ${topic}\\.nothing\\.dlq[;\\n]`),
     );
     expect((await dlq(['inspect', topic, '--group', 'payments'])).code).toBe(2);
     expect((await dlq(['peek', topic])).code).toBe(2);

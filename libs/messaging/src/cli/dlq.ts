@@ -68,10 +68,18 @@ async function deadLetterTopic(kafka: Kafka, name: string): Promise<string> {
   try {
     const topics = await admin.listTopics();
     if (topics.includes(topic)) return topic;
-    const known = topics.filter((t) => t.endsWith('.dlq')).sort();
+    // A shared cluster has many: those of the same topic under a prefix, else the ones
+    // with the shortest names (without a prefix), at most five.
+    const dots = (t: string) => t.split('.').length;
+    const known = topics
+      .filter((t) => t.endsWith('.dlq'))
+      .sort((a, b) => dots(a) - dots(b) || a.localeCompare(b));
+    const alike = known.filter((t) => t.endsWith(`.${topic}`));
+    const shown = (alike.length ? alike : known).slice(0, 5);
     throw new UsageError(
       `there is no dead-letter topic ${topic}` +
-        (known.length ? `; dead-letter topics: ${known.join(', ')}` : ''),
+        (shown.length ? `; there are ${shown.join(', ')}` : '') +
+        (known.length > shown.length ? ` (${known.length} dead-letter topics in all)` : ''),
     );
   } finally {
     await admin.disconnect();
