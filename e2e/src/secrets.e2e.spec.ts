@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -136,11 +136,17 @@ function randomSecret(): string {
   return randomBytes(12).toString('base64url');
 }
 
-/** Values of the run's environment that are secrets by name. */
+/**
+ * Values of the run's environment that are secrets by name, and the contents of the
+ * secret files it names (KAFKA_SASL_PASSWORD_FILE, say).
+ */
 function environmentSecrets(): string[] {
-  return Object.entries(process.env)
-    .filter(([name, value]) => /PASSWORD|SECRET|TOKEN/i.test(name) && (value ?? '').length >= 8)
-    .map(([, value]) => value ?? '');
+  const named = Object.entries(process.env).filter(([name]) => /PASSWORD|SECRET|TOKEN/i.test(name));
+  return named
+    .map(([name, value = '']) =>
+      name.endsWith('_FILE') && existsSync(value) ? readFileSync(value, 'utf8').trim() : value,
+    )
+    .filter((value) => value.length >= 8);
 }
 
 /** payments, pointed at a port nothing listens on; resolves to its exit code. */
