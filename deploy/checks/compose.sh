@@ -52,8 +52,9 @@ if ! docker-compose -f "$COMPOSE_FILE" --env-file "$ENV_FILE" config -q > "$LOG"
   fail "$COMPOSE_FILE is invalid: $(grep -v '^\s*$' "$LOG" | head -n 2 | tr '\n' ' ')"
 fi
 
-# ${VAR}, ${VAR:-x}, ${VAR:?x} (not $${...}, which is a literal dollar for the container).
-read_vars=$(grep -oE '(^|[^$])\$\{[A-Za-z_][A-Za-z0-9_]*' "$COMPOSE_FILE" |
+# ${VAR}, ${VAR:-x}, ${VAR:?x} (not $${...}, which is a literal dollar for the container),
+# outside comment lines: a commented-out option documents what .env must add to use it.
+read_vars=$(grep -vE '^\s*#' "$COMPOSE_FILE" | grep -oE '(^|[^$])\$\{[A-Za-z_][A-Za-z0-9_]*' |
   sed -E 's/.*\$\{//' | sort -u)
 for var in $read_vars; do
   grep -qE "^${var}=" "$ENV_FILE" || fail "$COMPOSE_FILE reads \${$var}, which $ENV_FILE does not set"
