@@ -2,7 +2,6 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
@@ -10,6 +9,7 @@ import { eventually, stack, testToken } from '@orderflow/testing';
 import type { Saga } from './harness.js';
 import { startSaga } from './harness.js';
 import { seed } from './saga-world.js';
+import { freePort } from '@orderflow/stack';
 
 /**
  * The saga console in headless Chromium, against the four services as real processes:
@@ -184,12 +184,3 @@ describe('the saga console in a browser', () => {
     });
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}

@@ -1,12 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { eventually, stack, testToken } from '@orderflow/testing';
 import type { Saga } from './harness.js';
 import { startSaga } from './harness.js';
 import { seed } from './saga-world.js';
+import { freePort } from '@orderflow/stack';
 
 /**
  * `npm run orders` against the four services as real processes and the stack's Jaeger:
@@ -150,7 +150,7 @@ describe('npm run orders', () => {
     const invalid = await orders(['place', '--customer', 'c-cli', '--item', 'sku-lower:1']);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/^orders: POST \/orders: 400 .*\/items\/0\/sku.*\n$/);
-    const closed = `http://127.0.0.1:${await closedPort()}`;
+    const closed = `http://127.0.0.1:${await freePort()}`;
     expect(await orders(['list'], { ORDERS_URL: closed })).toMatchObject({
       code: 1,
       stderr: `orders: orders API at ${closed} is unreachable (ECONNREFUSED)\n`,
@@ -159,13 +159,3 @@ describe('npm run orders', () => {
     expect((await orders(['get'])).stderr).toBe('orders: which order? give its id\n');
   });
 });
-
-/** A port nothing listens on: one the system just handed out and took back. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

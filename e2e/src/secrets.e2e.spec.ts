@@ -2,13 +2,13 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { eventually, stack } from '@orderflow/testing';
 import { sql } from 'kysely';
 import type { Saga } from './harness.js';
 import { services, startSaga } from './harness.js';
 import { getOrder, placeOrder, seed } from './saga-world.js';
+import { freePort } from '@orderflow/stack';
 
 /**
  * No secret of a run reaches a log line or an HTTP answer: the database roles'
@@ -154,7 +154,7 @@ async function startWithoutDatabase(
   saga: Saga,
   passwords: { runtime: string; owner: string },
 ): Promise<number | null> {
-  const port = await closedPort();
+  const port = await freePort();
   const url = (role: string, password: string) =>
     `postgres://${role}:${password}@127.0.0.1:${port}/payments`;
   const log = createWriteStream(path.join(saga.logDir, 'payments-without-database.log'));
@@ -191,20 +191,4 @@ async function readLogs(dir: string): Promise<Record<string, string>> {
       names.map(async (n) => [n, await readFile(path.join(dir, n), 'utf8')] as const),
     ),
   );
-}
-
-/** A port that was free a moment ago: nothing listens on it. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }

@@ -15,5 +15,5 @@ export { service, serviceNames } from './components/service.js';
 export type { ServiceName, ServiceOverrides } from './components/service.js';
 export { readPid, startDaemon, stopDaemon } from './process.js';
 export type { DaemonSpec } from './process.js';
-export { freePort } from './test-support/private-service.js';
+export { freePort } from './ports.js';
 export { waitUntil } from './readiness.js';

@@ -13,7 +13,7 @@ import type { StackConfig } from './config.js';
 import { loadStackConfig } from './config.js';
 import { readPid, startDaemon, stopDaemon } from './process.js';
 import { waitUntil } from './readiness.js';
-import { freePort } from './test-support/private-service.js';
+import { freePort } from './ports.js';
 
 /**
  * A new cluster made by the stack, on a port and in a state directory of its own: the

@@ -9,7 +9,7 @@ import { kafkaSecurityPaths, readSecret } from './components/kafka-security.js';
 import type { StackConfig } from './config.js';
 import { kafkaUserEnvironment, loadStackConfig } from './config.js';
 import { down, up } from './stack.js';
-import { freePort } from './test-support/private-service.js';
+import { freePort } from './ports.js';
 
 /** A secure broker of a test's own, beside the shared stack's (which stays PLAINTEXT). */
 export interface PrivateSecureKafka {

@@ -6,12 +6,8 @@ import { daemonLeftovers, readPid, startDaemon, stopDaemon } from './process.js'
 import { commandLineOf, groupMembers } from './process-table.js';
 import { eventually } from './test-support/eventually.js';
 import type { PrivateService } from './test-support/private-service.js';
-import {
-  freePort,
-  portIsFree,
-  privateService,
-  processesWith,
-} from './test-support/private-service.js';
+import { freePort } from './ports.js';
+import { portIsFree, privateService, processesWith } from './test-support/private-service.js';
 
 describe('a service run by the stack', () => {
   let orders: PrivateService;

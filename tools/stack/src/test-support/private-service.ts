@@ -8,6 +8,7 @@ import type { Component } from '../component.js';
 import type { ServiceName } from '../components/service.js';
 import { service } from '../components/service.js';
 import type { StackConfig } from '../config.js';
+import { freePort } from '../ports.js';
 import { loadStackConfig } from '../config.js';
 import { allScopes, devIssuer } from '../dev-auth.js';
 import { readPid, startDaemon, stopDaemon } from '../process.js';
@@ -81,21 +82,6 @@ async function adminQuery(config: StackConfig, text: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** True when nothing listens on the port: we can listen on it ourselves. */
