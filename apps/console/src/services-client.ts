@@ -1,35 +1,16 @@
 import { spanTree } from '@orderflow/orders-cli/span-tree';
 import type { JaegerTrace, SpanNode } from '@orderflow/orders-cli/span-tree';
+import type {
+  Money,
+  Order,
+  OrderStatus,
+  OrderWithHistory,
+  SagaStep,
+  TokenProvider,
+} from '@orderflow/orders-cli/orders-api';
 
-/**
- * Every HTTP call the console makes: to the orders API, Jaeger's query API and the
- * mail sink. The services are reached with `Authorization: Bearer <token>` when the
- * token provider gives one.
- */
-export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
-export interface Money {
-  amountMinor: number;
-  currency: string;
-}
-export interface Order {
-  orderId: string;
-  customerId: string;
-  status: OrderStatus;
-  total: Money;
-  items: { sku: string; quantity: number; unitPrice: Money }[];
-  cancellation: { reason: string; detail: string | null } | null;
-  paymentId: string | null;
-  shipmentId: string | null;
-  placedAt: string;
-  updatedAt: string;
-  version: number;
-}
-export interface SagaStep {
-  type: string;
-  source: string;
-  occurredAt: string;
-}
-export type OrderWithHistory = Order & { history: SagaStep[] };
+export type { Money, Order, OrderStatus, OrderWithHistory, SagaStep, TokenProvider };
+
 export interface Mail {
   id: string;
   subject: string;
@@ -49,8 +30,6 @@ export class UpstreamError extends Error {
   }
 }
 
-export type TokenProvider = () => Promise<string | undefined> | string | undefined;
-
 export interface ServicesClientOptions {
   ordersUrl: string;
   jaegerQueryUrl: string;
@@ -58,6 +37,11 @@ export interface ServicesClientOptions {
   token?: TokenProvider | undefined;
 }
 
+/**
+ * Every HTTP call the console makes: to the orders API, Jaeger's query API and the
+ * mail sink. The services are reached with `Authorization: Bearer <token>` when the
+ * token provider gives one.
+ */
 export class ServicesClient {
   constructor(private readonly options: ServicesClientOptions) {}
 
