@@ -71,6 +71,7 @@ export function renderReport(r: RunResult): string {
     ['requests retried', r.load.retries],
     ['unexpected answers', r.load.refused.length],
     ['records re-delivered', Object.values(r.check.duplicateRecords).reduce((a, b) => a + b, 0)],
+    ['e-mails re-sent under their Message-ID', r.check.resentMails],
     ['load (s)', r.load.seconds.toFixed(0)],
     [
       'quiesce (s)',
