@@ -2,16 +2,10 @@
  * A span tree as the rows of a waterfall: each span's bar placed on the trace's time
  * axis, in percent, indented by depth. Pure, shared by the server's tests and the page.
  */
-export interface WaterfallSpan {
-  spanId: string;
-  service: string;
-  name: string;
-  offsetUs: number;
-  durationUs: number;
-  sql: { count: number; durationUs: number };
-  error: boolean;
-  children: WaterfallSpan[];
-}
+import type { SpanNode } from '@orderflow/orders-cli/span-tree';
+
+/** A span as the orders CLI's span tree gives it, SQL folded. */
+export type WaterfallSpan = SpanNode;
 
 export interface WaterfallRow {
   span: WaterfallSpan;
