@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PlannedOrder } from './mix.js';
 
 export interface LoadResult {
-  /** Order ids answered 201, in the order they were placed. */
+  /** Order ids answered 201 (or 200 to a retry), in the order they were placed. */
   accepted: string[];
   /** Requests answered with a status the client did not expect (a bug, or the API's). */
   refused: { status: number; body: string }[];
@@ -72,7 +72,9 @@ async function placeAndMaybeCancel(order: PlannedOrder, options: LoadOptions, re
       retryAfter: res.headers.get('retry-after'),
     };
   });
-  if (placed.status !== 201) {
+  // 200: a retry whose first attempt was committed (the answer was lost to a kill, a
+  // restart or the client's timeout) is answered with the order, as the key promises.
+  if (placed.status !== 201 && placed.status !== 200) {
     result.refused.push({ status: placed.status, body: placed.body.slice(0, 500) });
     return;
   }
