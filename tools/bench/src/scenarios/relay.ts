@@ -45,6 +45,8 @@ export const relay: Scenario = {
       prefix,
       tracing: true,
       logDir: path.join(ctx.stack.stateDir, 'logs', 'bench', id),
+      // It takes no HTTP requests: only its relay is measured.
+      env: { AUTH_DISABLED: 'true' },
     });
     const done = ctx.cleanup.add('relay database', async () => {
       await orders.stop();
