@@ -8,7 +8,7 @@ import { chromium } from 'playwright-core';
 import { eventually, stack, testToken } from '@orderflow/testing';
 import type { Saga } from './harness.js';
 import { startSaga } from './harness.js';
-import { seed } from './saga-world.js';
+import { orderRequest, seed } from './saga-world.js';
 import { freePort } from '@orderflow/stack';
 
 /**
@@ -33,17 +33,7 @@ async function placeOrder(customerId: string, sku: string, unitPriceMinor: numbe
   const res = await fetch(`${saga.url.orders}/orders`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({
-      customerId,
-      items: [{ sku, quantity: 1, unitPrice: { amountMinor: unitPriceMinor, currency: 'EUR' } }],
-      shippingAddress: {
-        recipient: customerId,
-        line1: '1 Test Street',
-        city: 'Lisbon',
-        postalCode: '1000-001',
-        country: 'PT',
-      },
-    }),
+    body: JSON.stringify(orderRequest(customerId, sku, 1, unitPriceMinor)),
   });
   expect(res.status).toBe(201);
   return ((await res.json()) as { orderId: string }).orderId;

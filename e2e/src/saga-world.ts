@@ -38,6 +38,25 @@ export interface Mail {
 const q = <T>(db: Kysely<unknown>, query: ReturnType<typeof sql<T>>) =>
   query.execute(db).then((r) => r.rows);
 
+/** A place-order request body: one line, shipped to a test address in `country`. */
+export const orderRequest = (
+  customerId: string,
+  sku: string,
+  quantity: number,
+  unitPriceMinor: number,
+  country = 'PT',
+) => ({
+  customerId,
+  items: [{ sku, quantity, unitPrice: { amountMinor: unitPriceMinor, currency: 'EUR' } }],
+  shippingAddress: {
+    recipient: customerId,
+    line1: '1 Test Street',
+    city: 'Lisbon',
+    postalCode: '1000-001',
+    country,
+  },
+});
+
 export async function seed(saga: Saga, accounts: Account[], stock: Stock[]): Promise<void> {
   for (const a of accounts) {
     await sql`insert into accounts (customer_id, currency, opening_balance_minor, balance_minor)

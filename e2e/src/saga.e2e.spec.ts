@@ -8,6 +8,7 @@ import {
   getOrder,
   mailsFor,
   notifications,
+  orderRequest,
   payments,
   placeOrder,
   seed,
@@ -22,24 +23,6 @@ import {
  */
 const deadlineMs = 4_000;
 const reviewThresholdMinor = 100_000;
-
-const order = (
-  customerId: string,
-  sku: string,
-  quantity: number,
-  unitPriceMinor: number,
-  country = 'PT',
-) => ({
-  customerId,
-  items: [{ sku, quantity, unitPrice: { amountMinor: unitPriceMinor, currency: 'EUR' } }],
-  shippingAddress: {
-    recipient: customerId,
-    line1: '1 Test Street',
-    city: 'Lisbon',
-    postalCode: '1000-001',
-    country,
-  },
-});
 
 async function settled(saga: Saga, orderId: string): Promise<OrderView> {
   return eventually(
@@ -87,7 +70,10 @@ describe('the order saga, end to end', () => {
 
   it('happy path: confirmed, charged once, stock reserved, shipment scheduled, one e-mail', async () => {
     const before = await balanceOf('c-rich');
-    const { status, orderId } = await placeOrder(saga, order('c-rich', 'SKU-BOOK', 2, 1_250));
+    const { status, orderId } = await placeOrder(
+      saga,
+      orderRequest('c-rich', 'SKU-BOOK', 2, 1_250),
+    );
     expect(status).toBe(201);
     const view = await settled(saga, orderId);
     expect(view.status).toBe('CONFIRMED');
@@ -112,7 +98,7 @@ describe('the order saga, end to end', () => {
   });
 
   it('payment declined: cancelled, nothing charged, nothing reserved, one e-mail', async () => {
-    const { orderId } = await placeOrder(saga, order('c-poor', 'SKU-BOOK', 1, 5_000));
+    const { orderId } = await placeOrder(saga, orderRequest('c-poor', 'SKU-BOOK', 1, 5_000));
     const view = await settled(saga, orderId);
     expect(view).toMatchObject({
       status: 'CANCELLED',
@@ -128,7 +114,7 @@ describe('the order saga, end to end', () => {
 
   it('out of stock: cancelled, the payment refunded, stock untouched, one e-mail', async () => {
     const before = await balanceOf('c-rich');
-    const { orderId } = await placeOrder(saga, order('c-rich', 'SKU-GONE', 1, 2_000));
+    const { orderId } = await placeOrder(saga, orderRequest('c-rich', 'SKU-GONE', 1, 2_000));
     const view = await settled(saga, orderId);
     expect(view).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'OUT_OF_STOCK' } });
     await eventually(async () => {
@@ -144,7 +130,7 @@ describe('the order saga, end to end', () => {
     const before = await balanceOf('c-rich');
     const { orderId } = await placeOrder(
       saga,
-      order('c-rich', 'SKU-BOOK', 10, reviewThresholdMinor / 10),
+      orderRequest('c-rich', 'SKU-BOOK', 10, reviewThresholdMinor / 10),
     );
     await eventually(async () =>
       expect((await payments(saga)).find((p) => p.order_id === orderId)?.status).toBe('HELD'),
@@ -166,7 +152,7 @@ describe('the order saga, end to end', () => {
     const before = await balanceOf('c-rich');
     const { orderId } = await placeOrder(
       saga,
-      order('c-rich', 'SKU-BOOK', 20, reviewThresholdMinor / 10),
+      orderRequest('c-rich', 'SKU-BOOK', 20, reviewThresholdMinor / 10),
     );
     const view = await settled(saga, orderId);
     expect(view).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'TIMEOUT' } });

@@ -7,7 +7,7 @@ import { eventually, stack } from '@orderflow/testing';
 import { sql } from 'kysely';
 import type { Saga } from './harness.js';
 import { services, startSaga } from './harness.js';
-import { getOrder, placeOrder, seed } from './saga-world.js';
+import { getOrder, orderRequest, placeOrder, seed } from './saga-world.js';
 import { freePort } from '@orderflow/stack';
 
 /**
@@ -21,17 +21,7 @@ import { freePort } from '@orderflow/stack';
 const root = path.resolve(__dirname, '..', '..');
 const credentialsInUrl = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"]*:(?!\*\*\*@)[^\s/?#@"]+@/i;
 
-const order = (customerId: string) => ({
-  customerId,
-  items: [{ sku: 'SKU-PEN', quantity: 1, unitPrice: { amountMinor: 250, currency: 'EUR' } }],
-  shippingAddress: {
-    recipient: customerId,
-    line1: '1 Test Street',
-    city: 'Lisbon',
-    postalCode: '1000-001',
-    country: 'PT',
-  },
-});
+const order = (customerId: string) => orderRequest(customerId, 'SKU-PEN', 1, 250);
 
 describe('secrets in a run', () => {
   let saga: Saga | undefined;
