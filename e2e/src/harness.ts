@@ -13,7 +13,7 @@ import {
   testToken,
   uniqueName,
 } from '@orderflow/testing';
-import { freePort } from '@orderflow/stack';
+import { ensureServiceBundle, freePort, serviceEntry } from '@orderflow/stack';
 
 export const services = ['orders', 'payments', 'shipping', 'notifications'] as const;
 export type ServiceName = (typeof services)[number];
@@ -40,14 +40,17 @@ export interface SagaOptions {
 const root = path.resolve(__dirname, '..', '..');
 
 /**
- * The four services as real processes (`node --import tsx services/<name>/src/main.ts`,
- * exactly as the stack runs them), each with a fresh database, all on one unique topic prefix,
- * so an e2e run shares nothing with another run but the infrastructure.
+ * The four services as real processes (their bundles, dist/services/<name>/main.cjs,
+ * exactly as the stack runs them; see serviceEntry), each with a fresh database, all on
+ * one unique topic prefix, so an e2e run shares nothing with another run but the
+ * infrastructure.
  */
 export async function startSaga(options: SagaOptions): Promise<Saga> {
   const prefix = `${uniqueName('e2e')}.`;
   const logDir = path.join(stack.stateDir, 'logs', 'e2e', prefix.slice(0, -1));
   await mkdir(logDir, { recursive: true });
+  // Built only when missing or older than the sources.
+  for (const s of services) await ensureServiceBundle(s, { root, logDir });
   const db = Object.fromEntries(
     await Promise.all(
       services.map(async (s) => [s, await createTestDatabase<unknown>(s)] as const),
@@ -88,26 +91,21 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
   const exits: Partial<Record<ServiceName, string>> = {};
   const children: ChildProcess[] = services.map((s) => {
     const log = createWriteStream(path.join(logDir, `${s}.log`));
-    // One process per service, tsx registered in-process: tsx's CLI would run the
-    // service in a second node process, which outlives a SIGKILL of the first.
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(root, 'services', s, 'src', 'main.ts')],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          ...common,
-          ...own[s],
-          OTEL_SERVICE_NAME: s,
-          HTTP_PORT: String(ports[s]),
-          // Migrated as the owner, run as the runtime role: as deployed.
-          DATABASE_URL: db[s].roles.runtimeUrl,
-          DATABASE_MIGRATION_URL: db[s].roles.ownerUrl,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    const entry = serviceEntry(s, root);
+    const child = spawn(entry.command, entry.args, {
+      cwd: entry.cwd,
+      env: {
+        ...process.env,
+        ...common,
+        ...own[s],
+        OTEL_SERVICE_NAME: s,
+        HTTP_PORT: String(ports[s]),
+        // Migrated as the owner, run as the runtime role: as deployed.
+        DATABASE_URL: db[s].roles.runtimeUrl,
+        DATABASE_MIGRATION_URL: db[s].roles.ownerUrl,
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     child.once('exit', (code, signal) => (exits[s] = `code ${code}, signal ${signal}`));

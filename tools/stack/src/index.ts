@@ -11,7 +11,13 @@ export { issueCertificates } from './components/kafka-security.js';
 export { serviceGrants } from './components/kafka-acls.js';
 export { components } from './stack.js';
 export type { Component } from './component.js';
-export { service, serviceNames } from './components/service.js';
+export {
+  ensureServiceBundle,
+  service,
+  serviceEntry,
+  serviceMarker,
+  serviceNames,
+} from './components/service.js';
 export type { ServiceName, ServiceOverrides } from './components/service.js';
 export { readPid, startDaemon, stopDaemon } from './process.js';
 export type { DaemonSpec } from './process.js';

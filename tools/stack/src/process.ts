@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -6,8 +7,10 @@ import {
   openSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { commandLineOf, daemonProcesses } from './process-table.js';
@@ -69,6 +72,93 @@ export function typeScriptEntry(
     args: ['--import', 'tsx', entry, ...args],
     cwd: workspaceRoot(),
   };
+}
+
+/**
+ * How to run an esbuild bundle as a daemon: ONE node process, the server itself, and
+ * nothing to compile at start-up. Stack traces name the TypeScript sources through the
+ * bundle's source map.
+ */
+export function bundleEntry(
+  bundle: string,
+  cwd: string,
+  args: readonly string[] = [],
+): Pick<DaemonSpec, 'command' | 'args' | 'cwd'> {
+  return { command: process.execPath, args: ['--enable-source-maps', bundle, ...args], cwd };
+}
+
+/** A bundle built by one shell command (a project's Nx build target). */
+export interface BundleBuild {
+  /** The build's working directory: the checkout. Paths below are relative to it. */
+  cwd: string;
+  command: string;
+  outfile: string;
+  /** esbuild's metafile of the last build: it lists every source file bundled. */
+  metafile: string;
+  /** Files that change the output without being bundled: the build's own settings. */
+  settings: readonly string[];
+}
+
+/**
+ * Why the bundle must be built again, or undefined when it is newer than every file
+ * it was built from. Reads one small JSON file and stats a few hundred files: far
+ * cheaper than asking Nx, which spends seconds hashing the workspace.
+ */
+export function bundleStaleness(build: BundleBuild): string | undefined {
+  const at = (file: string) => path.resolve(build.cwd, file);
+  const builtAt = modifiedAt(at(build.outfile));
+  if (builtAt === undefined) return 'not built yet';
+  let sources: string[];
+  try {
+    const meta = JSON.parse(readFileSync(at(build.metafile), 'utf8')) as {
+      inputs?: Record<string, unknown>;
+    };
+    sources = Object.keys(meta.inputs ?? {});
+  } catch {
+    return 'its list of sources is missing';
+  }
+  if (sources.length === 0) return 'its list of sources is empty';
+  for (const file of [...build.settings, ...sources]) {
+    const changedAt = modifiedAt(at(file));
+    if (changedAt === undefined) return `${file} is gone`;
+    if (changedAt > builtAt) return `${file} changed`;
+  }
+  return undefined;
+}
+
+function modifiedAt(file: string): number | undefined {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds the bundle if it is missing or stale, with progress. Builds of one bundle
+ * take turns (flock), so that two tools starting the same service do not write the
+ * file at the same time.
+ */
+export async function ensureBundle(
+  name: string,
+  build: BundleBuild,
+  logFile: string,
+): Promise<void> {
+  const reason = bundleStaleness(build);
+  if (reason === undefined) return;
+  const bin = path.join(build.cwd, 'node_modules', '.bin');
+  const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env['PATH'] ?? ''}` };
+  // Outside the output folder, which the container image copies whole.
+  const id = createHash('sha256').update(path.resolve(build.cwd, build.outfile)).digest('hex');
+  const lock = path.join(tmpdir(), `orderflow-build-${id.slice(0, 16)}.lock`);
+  const [command, args] = which('flock')
+    ? ['flock', [lock, 'sh', '-c', build.command]]
+    : ['sh', ['-c', build.command]];
+  await runStep(name, `building ${build.outfile} (${reason})`, command, args, {
+    cwd: build.cwd,
+    env,
+    logFile,
+  });
 }
 
 export function startDaemon(spec: DaemonSpec): number {

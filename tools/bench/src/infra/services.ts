@@ -4,14 +4,14 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StackEndpoints } from './stack.js';
-import { freePort } from '@orderflow/stack';
+import { ensureServiceBundle, freePort, serviceEntry } from '@orderflow/stack';
 
 export const serviceNames = ['orders', 'payments', 'shipping', 'notifications'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 export interface ServiceSpec {
   name: ServiceName;
-  /** The checkout whose services/<name>/src/main.ts runs. */
+  /** The checkout whose service runs (its bundle, dist/services/<name>/main.cjs). */
   root: string;
   stack: StackEndpoints;
   databaseUrl: string;
@@ -24,7 +24,8 @@ export interface ServiceSpec {
 
 /**
  * One service as a process, started the way the stack and the e2e harness start it
- * (node --import tsx services/<name>/src/main.ts, cwd the checkout) on a free port.
+ * (node --enable-source-maps dist/services/<name>/main.cjs, cwd the checkout; see
+ * serviceEntry) on a free port.
  */
 export class ServiceProcess {
   child: ChildProcess | undefined;
@@ -73,12 +74,15 @@ export class ServiceProcess {
       ...(spec.tracing ? {} : { OTEL_SDK_DISABLED: 'true' }),
       ...spec.env,
     };
+    // A no-op unless the sources changed since the last build.
+    await ensureServiceBundle(spec.name, { root: spec.root, logDir: spec.logDir });
+    const entry = serviceEntry(spec.name, spec.root);
     this.spawnedAt = Date.now();
-    this.child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(spec.root, 'services', spec.name, 'src', 'main.ts')],
-      { cwd: spec.root, env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    this.child = spawn(entry.command, entry.args, {
+      cwd: entry.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stdout?.pipe(log);
     this.child.stderr?.pipe(log);
   }
