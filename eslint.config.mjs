@@ -34,7 +34,7 @@ const boundaries = {
     { sourceTag: 'type:testing', notDependOnLibsWithTags: ['type:app'] },
     {
       sourceTag: 'type:infra',
-      onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:util'],
+      onlyDependOnLibsWithTags: ['type:infra', 'type:domain', 'type:contracts', 'type:util'],
     },
     {
       sourceTag: 'type:tool',

@@ -12,7 +12,7 @@ const swc = [
   },
 ];
 
-const libs = ['events', 'kafka-admin', 'messaging', 'platform', 'telemetry', 'testing'];
+const libs = ['decider', 'events', 'kafka-admin', 'messaging', 'platform', 'telemetry', 'testing'];
 const moduleNameMapper = {
   // NodeNext sources import './x.js'; Jest resolves the .ts file beside it.
   '^(\\.{1,2}/.*)\\.js$': '$1',

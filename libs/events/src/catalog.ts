@@ -11,8 +11,8 @@ export type EventType = keyof EventDataMap;
 
 /**
  * A decoded integration event: `type` is the record name, `data` its generated type.
- * Switch on `type` and finish with `assertNever` so a new event is a compile error in
- * every consumer that forgot it.
+ * Switch on `type` and finish with `assertNever` (from `@orderflow/decider`) so a new
+ * event is a compile error in every consumer that forgot it.
  */
 export type IntegrationEvent = {
   [K in EventType]: { readonly type: K; readonly data: EventDataMap[K] };
@@ -24,10 +24,6 @@ export type EventOf<K extends EventType> = Extract<IntegrationEvent, { type: K }
 export type EventTypeOf<S extends Service> = {
   [K in EventType]: EventServiceMap[K] extends S ? K : never;
 }[EventType];
-
-export function assertNever(value: never): never {
-  throw new Error(`unhandled event: ${JSON.stringify(value)}`);
-}
 
 const byFullName = new Map<string, EventType>(
   eventTypes.map((t) => [eventDefinitions[t].fullName, t]),

@@ -17,7 +17,7 @@ export type {
   Topic,
   TopicMap,
 } from './definitions.js';
-export { assertNever, eventTypeOfFullName, eventTypesOf, isEventType } from './catalog.js';
+export { eventTypeOfFullName, eventTypesOf, isEventType } from './catalog.js';
 export type { EventOf, EventType, EventTypeOf, IntegrationEvent } from './catalog.js';
 export { eventDefinitions, eventTypes } from './generated/catalog.js';
 export type * from './generated/catalog.js';

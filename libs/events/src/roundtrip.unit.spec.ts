@@ -1,6 +1,5 @@
 import avro from 'avsc';
 import {
-  assertNever,
   eventDefinitions,
   eventTypeOfFullName,
   eventTypes,
@@ -81,11 +80,12 @@ describe('the catalog', () => {
         case 'ShipmentCancelled':
         case 'NotificationSent':
           return event.data.orderId;
-        default:
-          return assertNever(event);
+        default: {
+          const unhandled: never = event;
+          return unhandled;
+        }
       }
     };
     expect(describeEvent({ type: 'OrderPlaced', data: samples.OrderPlaced })).toBe('placed 6499');
-    expect(() => assertNever({ type: 'Unknown' } as never)).toThrow('unhandled event');
   });
 });

@@ -17,7 +17,6 @@ export { captureTraceContext, restoreTraceContext } from './tracing.js';
 
 export type { Decider, DomainEvent } from './event-store/decider.js';
 export { fold } from './event-store/decider.js';
-export { DeciderSpecification } from './event-store/decider-specification.js';
 export type { NewEvent, RecordedEvent, StreamEvents } from './event-store/event-store.js';
 export { appendEvents, loadStream, readStream, readStreams } from './event-store/event-store.js';
 export type { BulkWrite } from './event-store/unit-of-work.js';

@@ -8,7 +8,7 @@
  * again: late facts about it are ignored here (the other services compensate their
  * own side when they see OrderCancelled).
  */
-import { assertNever } from '@orderflow/events';
+import { assertNever } from '@orderflow/decider';
 
 export interface Money {
   amountMinor: number;

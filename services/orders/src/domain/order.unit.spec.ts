@@ -1,4 +1,4 @@
-import { DeciderSpecification } from '@orderflow/messaging';
+import { DeciderSpecification } from '@orderflow/decider';
 import type { OrderCommand, OrderEvent } from './order.js';
 import { InvalidOrderError, OrderConflictError, orderDecider, orderTotal } from './order.js';
 

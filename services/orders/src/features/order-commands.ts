@@ -1,4 +1,4 @@
-import { assertNever } from '@orderflow/events';
+import { assertNever } from '@orderflow/decider';
 import type {
   ExpectedVersion,
   Executor,

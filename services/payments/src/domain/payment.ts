@@ -11,7 +11,7 @@
  * an authorized payment refunds it; for a payment not yet authorized it leaves a
  * marker, so that an authorization arriving late is never acted on.
  */
-import { assertNever } from '@orderflow/events';
+import { assertNever } from '@orderflow/decider';
 
 export interface Money {
   amountMinor: number;

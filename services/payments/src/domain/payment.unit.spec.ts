@@ -1,4 +1,4 @@
-import { DeciderSpecification } from '@orderflow/messaging';
+import { DeciderSpecification } from '@orderflow/decider';
 import type { PaymentCommand, PaymentEvent } from './payment.js';
 import { paymentDecider } from './payment.js';
 

@@ -1,4 +1,4 @@
-import { assertNever } from '@orderflow/events';
+import { assertNever } from '@orderflow/decider';
 import type { IntegrationEvent } from '@orderflow/events';
 import type { Executor, RecordedEvent } from '@orderflow/messaging';
 import { handleCommand } from '@orderflow/messaging';

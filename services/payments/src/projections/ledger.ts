@@ -1,4 +1,4 @@
-import { assertNever } from '@orderflow/events';
+import { assertNever } from '@orderflow/decider';
 import type { Executor, Projection, RecordedEvent } from '@orderflow/messaging';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';

@@ -10,7 +10,7 @@
  * the shell applies ShipmentScheduled as a reservation and ShipmentCancelled as a
  * release, in the same transaction.
  */
-import { assertNever } from '@orderflow/events';
+import { assertNever } from '@orderflow/decider';
 
 export interface Line {
   sku: string;

@@ -1,4 +1,4 @@
-import { DeciderSpecification } from '@orderflow/messaging';
+import { DeciderSpecification } from '@orderflow/decider';
 import type { Context, ShipmentCommand, ShipmentEvent } from './shipment.js';
 import { shipmentDecider } from './shipment.js';
 

@@ -1,4 +1,4 @@
-import { assertNever } from '@orderflow/events';
+import { assertNever } from '@orderflow/decider';
 import type { RecordedEvent } from '@orderflow/messaging';
 import type { Causation, EventPublisher } from '@orderflow/platform';
 import type { ShipmentEvent } from '../domain/shipment.js';
