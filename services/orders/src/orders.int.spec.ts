@@ -151,6 +151,21 @@ describe('orders service', () => {
       ]),
     );
     expect(history).toHaveLength(4);
+    // Orders' own events carry their data; the others' are kept without theirs.
+    const steps = body['history'] as { type: string; data: Record<string, unknown> | null }[];
+    const dataOf = (type: string) => steps.find((s) => s.type === type)?.data;
+    expect(dataOf('OrderPlaced')).toMatchObject({
+      orderId: placed.orderId,
+      customerId: 'c-ada',
+      total: { amountMinor: 3000, currency: 'EUR' },
+      items: [
+        { sku: 'SKU-1', quantity: 2 },
+        { sku: 'SKU-2', quantity: 1 },
+      ],
+    });
+    expect(dataOf('OrderConfirmed')).toMatchObject({ paymentId: 'p-1', shipmentId: 's-1' });
+    expect(dataOf('PaymentAuthorized')).toBeNull();
+    expect(dataOf('ShipmentScheduled')).toBeNull();
   });
 
   it('cancels on a declined payment, and ignores a late shipment', async () => {

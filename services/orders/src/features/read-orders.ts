@@ -13,13 +13,14 @@ export async function findOrder(db: OrdersDb, orderId: string): Promise<OrderVie
 }
 
 /**
- * The order's saga history: its own events (from its stream) and every event the
- * other services sent about it (from the saga log), in the order they happened.
+ * The order's saga history: its own events (from its stream, with their data) and
+ * every event the other services sent about it (from the saga log, which keeps when
+ * and from where, not the data: their read APIs hold that), in the order they happened.
  */
 export async function sagaHistory(db: OrdersDb, orderId: string) {
   const own = await db
     .selectFrom('events')
-    .select(['type', 'recorded_at as at'])
+    .select(['type', 'data', 'recorded_at as at'])
     .where('stream_id', '=', streamOf(orderId))
     .where('type', 'in', ['OrderPlaced', 'OrderConfirmed', 'OrderCancelled'])
     .execute();
@@ -30,11 +31,21 @@ export async function sagaHistory(db: OrdersDb, orderId: string) {
     .orderBy('id')
     .execute();
   return [
-    ...own.map((e) => ({ type: e.type, source: '/orderflow/orders', at: e.at })),
-    ...received.map((e) => ({ type: e.type, source: e.source, at: e.at })),
+    ...own.map((e) => ({
+      type: e.type,
+      source: '/orderflow/orders',
+      at: e.at,
+      data: e.data as Record<string, unknown>,
+    })),
+    ...received.map((e) => ({ type: e.type, source: e.source, at: e.at, data: null })),
   ]
     .sort((a, b) => a.at.getTime() - b.at.getTime())
-    .map((e) => ({ type: e.type, source: e.source, occurredAt: e.at.toISOString() }));
+    .map((e) => ({
+      type: e.type,
+      source: e.source,
+      occurredAt: e.at.toISOString(),
+      data: e.data,
+    }));
 }
 
 /** Newest first, keyset-paginated on (placed_at, order_id) so pages never shift. */

@@ -138,7 +138,7 @@ describe('orders HTTP API', () => {
     });
   });
 
-  it('refuses an order id that is not a UUID and a cursor that no page gave, naming them', async () => {
+  it('refuses an order id that is not a UUID, a cursor that no page gave and a malformed customer id, naming them', async () => {
     const id = await fetch(`${service.baseUrl}/orders/not-a-uuid`, {
       headers: { authorization: service.authorization },
     });
@@ -154,6 +154,11 @@ describe('orders HTTP API', () => {
     });
     expect(cursor.status).toBe(400);
     expect(await fields(cursor)).toEqual(['/cursor']);
+    const customer = await fetch(`${service.baseUrl}/orders?customerId=c%20ada%3B`, {
+      headers: { authorization: service.authorization },
+    });
+    expect(customer.status).toBe(400);
+    expect(await fields(customer)).toEqual(['/customerId']);
     const page = await fetch(`${service.baseUrl}/orders?cursor=1_${randomUUID()}`, {
       headers: { authorization: service.authorization },
     });

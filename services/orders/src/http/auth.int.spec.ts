@@ -125,6 +125,37 @@ describe('orders API authentication, authorization and rate limit', () => {
     expect((await list(admin)).map((o) => o.orderId)).toContain(orderId);
   });
 
+  it('filters the list by customer on the server, and a customer token by its own customer only', async () => {
+    const grace = await testToken(['orders:read', 'orders:write'], 'c-grace');
+    const linus = await testToken(['orders:read', 'orders:write'], 'c-linus');
+    const admin = await testToken('all', undefined, { subject: 'back-office' });
+    const placedBy = async (token: string, customerId: string) => {
+      const res = await call('POST', '/orders', token, orderFor(customerId));
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { orderId: string }).orderId;
+    };
+    const graces = await placedBy(grace, 'c-grace');
+    const linuses = await placedBy(linus, 'c-linus');
+    const listed = async (token: string, customerId: string) => {
+      const res = await call('GET', `/orders?limit=100&customerId=${customerId}`, token);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { items: { orderId: string; customerId: string }[] }).items;
+    };
+
+    const forAdmin = await listed(admin, 'c-grace');
+    expect(forAdmin.map((o) => o.orderId)).toEqual([graces]);
+    expect((await listed(admin, 'c-linus')).map((o) => o.orderId)).toEqual([linuses]);
+    expect(await listed(admin, 'c-nobody')).toEqual([]);
+    expect((await listed(grace, 'c-grace')).map((o) => o.orderId)).toEqual([graces]);
+    // A customer token naming someone else is refused, not answered with their orders.
+    const peek = await call('GET', '/orders?customerId=c-linus', grace);
+    expect(peek.status).toBe(403);
+    expect(await problemOf(peek)).toMatchObject({ status: 403 });
+    expect(JSON.stringify(await (await call('GET', '/orders', grace)).json())).not.toContain(
+      linuses,
+    );
+  });
+
   it('keeps liveness, readiness, metrics and the documents open', async () => {
     for (const path of ['/healthz', '/readyz', '/metrics', '/openapi.json', '/asyncapi.json']) {
       expect({ path, status: (await call('GET', path)).status }).toEqual({ path, status: 200 });

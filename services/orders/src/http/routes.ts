@@ -139,13 +139,20 @@ export function ordersRoutes({
     {
       operationId: 'listOrders',
       summary: 'Orders, newest first, a page at a time',
-      description: 'A customer token sees its own customer’s orders only.',
+      description:
+        'A customer token sees its own customer’s orders only, and may filter by that customer only.',
       scopes: [Scopes.ordersRead],
       query: listOrdersQuery,
-      responses: { 200: { description: 'A page of orders', body: orderPage } },
+      responses: {
+        200: { description: 'A page of orders', body: orderPage },
+        403: problem('The token lacks orders:read, or does not act for the customer filtered by'),
+      },
     },
     async ({ query }, res) => {
-      res.json(await listOrders(db, { ...query, customerId: customerFilter(principalOf(res)) }));
+      const own = customerFilter(principalOf(res));
+      if (own !== undefined && query.customerId !== undefined && query.customerId !== own)
+        throw notYourCustomer(query.customerId);
+      res.json(await listOrders(db, { ...query, customerId: query.customerId ?? own }));
     },
   );
 

@@ -76,6 +76,11 @@ export const listOrdersQuery = z.strictObject({
     .regex(orderCursorPattern, 'a nextCursor from an earlier page')
     .optional()
     .describe('Where the page starts: the nextCursor of the page before'),
+  customerId: customerId
+    .optional()
+    .describe(
+      'Only this customer’s orders. A customer token may name its own customer only (403 otherwise)',
+    ),
 });
 
 export const orderIdParams = z.object({ orderId: z.guid().describe('The order id (a UUID)') });
@@ -95,6 +100,12 @@ export const sagaStep = z
     type: z.string(),
     source: z.string().describe('CloudEvents source of the service that produced the event'),
     occurredAt: z.iso.datetime(),
+    data: z
+      .looseObject({})
+      .nullable()
+      .describe(
+        'The event’s data for the orders service’s own events; null for the other services’ events, whose state their own read APIs give',
+      ),
   })
   .meta({ id: 'SagaStep' });
 
