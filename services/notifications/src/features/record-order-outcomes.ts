@@ -1,10 +1,12 @@
+import { assertNever } from '@orderflow/decider';
 import type { Executor } from '@orderflow/messaging';
 import { NonRetriableError, captureTraceContext, deferWrite } from '@orderflow/messaging';
 import type { DecodedMessage, EventHandler, PrepareBatch } from '@orderflow/platform';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { renderEmail } from '../domain/email.js';
-import { messageIdFor, outcomeOf, recipientFor } from '../domain/notification.js';
+import { messageIdFor, outcomeOf } from '../domain/notification.js';
+import { react } from '../domain/saga.js';
 import type {
   NotificationsDatabase,
   NotificationsTable,
@@ -19,8 +21,8 @@ type Contact = Insertable<OrderContactsTable>;
 
 /**
  * What notifications does with orders.events, in the consumer's transaction (after the
- * inbox has seen the event id for the first time): OrderPlaced is remembered, an
- * outcome becomes one PENDING notification row. Sending happens later, outside any
+ * inbox has seen the event id for the first time), as the pure `react` in domain/saga
+ * says: OrderPlaced is remembered, an outcome becomes one PENDING notification row. Sending happens later, outside any
  * consumer transaction (see NotificationSender), so a slow or down SMTP server never
  * holds up the partition.
  *
@@ -53,54 +55,64 @@ export function orderOutcomes(emailDomain: string): {
 
   const handle: EventHandler = async (trx, { event, headers, causation }: DecodedMessage) => {
     const map = known(trx);
-    if (event.type === 'OrderPlaced') {
-      const { orderId, customerId, total, placedAt } = event.data;
-      const contact: Contact = {
-        order_id: orderId,
-        customer_id: customerId,
-        email: recipientFor(customerId, emailDomain),
-        total_minor: total.amountMinor,
-        currency: total.currency,
-        placed_at: placedAt,
-      };
-      if (!map.has(orderId)) map.set(orderId, contact);
-      await deferWrite(trx, 'order_contacts', contact, writeContacts);
-      return;
+    for (const command of react(event, { emailDomain })) {
+      switch (command.type) {
+        case 'RememberContact': {
+          const { orderId, customerId, email, total, placedAt } = command.data;
+          const contact: Contact = {
+            order_id: orderId,
+            customer_id: customerId,
+            email,
+            total_minor: total.amountMinor,
+            currency: total.currency,
+            placed_at: placedAt,
+          };
+          if (!map.has(orderId)) map.set(orderId, contact);
+          await deferWrite(trx, 'order_contacts', contact, writeContacts);
+          break;
+        }
+        case 'QueueNotification': {
+          const { orderId, outcome } = command.data;
+          const contact = map.get(orderId) ?? (await findContact(trx, orderId));
+          // OrderPlaced comes first on the same topic and key, so this means a lost or
+          // truncated history. Without it there is no one to write to: the record is
+          // dead-lettered where it can be inspected and redriven once the order is known,
+          // rather than retried forever or silently dropped.
+          if (!contact) {
+            throw new NonRetriableError(
+              `${event.type} ${headers.id} for order ${orderId}, whose OrderPlaced was never seen: no recipient`,
+            );
+          }
+          const email = renderEmail(
+            {
+              orderId,
+              total: { amountMinor: Number(contact.total_minor), currency: contact.currency },
+            },
+            outcome,
+          );
+          await deferWrite(
+            trx,
+            'notifications',
+            {
+              order_id: orderId,
+              kind: outcome.kind,
+              customer_id: contact.customer_id,
+              recipient: contact.email,
+              subject: email.subject,
+              body: email.text,
+              message_id: messageIdFor(orderId, outcome.kind),
+              correlation_id: causation.correlationId,
+              causation_id: causation.causationId,
+              trace_context: JSON.stringify(captureTraceContext()),
+            },
+            writeNotifications,
+          );
+          break;
+        }
+        default:
+          assertNever(command);
+      }
     }
-    const outcome = outcomeOf(event);
-    if (!outcome) return;
-    const orderId = event.data.orderId;
-    const contact = map.get(orderId) ?? (await findContact(trx, orderId));
-    // OrderPlaced comes first on the same topic and key, so this means a lost or
-    // truncated history. Without it there is no one to write to: the record is
-    // dead-lettered where it can be inspected and redriven once the order is known,
-    // rather than retried forever or silently dropped.
-    if (!contact) {
-      throw new NonRetriableError(
-        `${event.type} ${headers.id} for order ${orderId}, whose OrderPlaced was never seen: no recipient`,
-      );
-    }
-    const email = renderEmail(
-      { orderId, total: { amountMinor: Number(contact.total_minor), currency: contact.currency } },
-      outcome,
-    );
-    await deferWrite(
-      trx,
-      'notifications',
-      {
-        order_id: orderId,
-        kind: outcome.kind,
-        customer_id: contact.customer_id,
-        recipient: contact.email,
-        subject: email.subject,
-        body: email.text,
-        message_id: messageIdFor(orderId, outcome.kind),
-        correlation_id: causation.correlationId,
-        causation_id: causation.causationId,
-        trace_context: JSON.stringify(captureTraceContext()),
-      },
-      writeNotifications,
-    );
   };
 
   return { handle, prepareBatch };

@@ -2,12 +2,12 @@ import * as fc from 'fast-check';
 import type { CancellationReason, IntegrationEvent } from '@orderflow/events';
 import { subscriptions } from '@orderflow/events';
 import { deliveries, firstDeliveries } from '@orderflow/testing';
-import { commandFor } from '../features/record-saga-facts.js';
 import type { OrderCommand, OrderEvent, OrderState } from './order.js';
 import { OrderConflictError, orderDecider } from './order.js';
+import { react } from './saga.js';
 
 /**
- * The Order aggregate and its saga reaction (`commandFor`), fed one order's facts in
+ * The Order aggregate and its saga reaction (`react`), fed one order's facts in
  * every order they can arrive in: payments.events and shipping.events interleaved in
  * any way, records delivered again, and the customer's cancellation or the deadline at
  * any moment. Whatever the order, the order ends in exactly one outcome, the one its
@@ -139,7 +139,7 @@ function run(inputs: readonly Input[]) {
   };
   apply(undefined, place);
   for (const input of inputs) {
-    const command = input.source === 'request' ? input.command : commandFor(input.event, now);
+    const command = input.source === 'request' ? input.command : react(input.event, { now })[0];
     if (command) apply(input, command);
     else steps.push({ input, before: state, produced: [], refused: false });
   }
@@ -231,7 +231,7 @@ describe('Order decider and saga reaction, over any interleaving and redelivery'
           if (input.source === 'request') continue;
           const { type } = input.event;
           expect(subscriptions.orders[input.source] as readonly string[]).toContain(type);
-          expect({ type, command: commandFor(input.event, now) !== undefined }).toEqual({
+          expect({ type, command: react(input.event, { now }).length > 0 }).toEqual({
             type,
             command: facts.includes(type),
           });

@@ -2,12 +2,12 @@ import * as fc from 'fast-check';
 import type { IntegrationEvent } from '@orderflow/events';
 import { subscriptions } from '@orderflow/events';
 import { deliveries, firstDeliveries } from '@orderflow/testing';
-import { commandFor, reactsTo } from '../features/payment-commands.js';
 import type { PaymentEvent, PaymentState } from './payment.js';
 import { paymentDecider } from './payment.js';
+import { react, reactsTo } from './saga.js';
 
 /**
- * The Payment aggregate and its saga reaction (`commandFor`), fed one order's events in
+ * The Payment aggregate and its saga reaction (`react`), fed one order's events in
  * every order they can arrive in: orders.events and shipping.events interleaved in any
  * way, and records delivered again. Whatever the order, money moves at most once each
  * way: the net charge is 0 once the order is cancelled or its shipment failed, and
@@ -44,7 +44,7 @@ const reactionContext = (w: World) => ({
   balance: w.balance,
   reviewThresholdMinor: w.reviewThresholdMinor,
   now,
-  newId: () => 'p-1',
+  paymentId: 'p-1',
 });
 
 /**
@@ -74,7 +74,7 @@ function topicsOf(w: World): Input[][] {
     },
   };
   const decision = paymentDecider.decide(
-    commandFor(placed, reactionContext(w))!,
+    react(placed, reactionContext(w))[0]!,
     paymentDecider.initialState,
   )[0]?.type;
   const shipment = decision === 'PaymentAuthorized' ? w.shipment : 'none';
@@ -150,7 +150,7 @@ function run(w: World, inputs: readonly Input[]) {
   const stream: PaymentEvent[] = [];
   const steps: Step[] = [];
   for (const input of inputs) {
-    const command = commandFor(input.event, reactionContext(w));
+    const command = react(input.event, reactionContext(w))[0];
     const before = state;
     const produced: PaymentEvent[] = command ? decide(command, state) : [];
     for (const event of produced) {
@@ -234,7 +234,7 @@ describe('Payment decider and saga reaction, over any interleaving and redeliver
             type: event.type,
             reacts: listed,
           });
-          expect(commandFor(event, reactionContext(w)) !== undefined).toBe(listed);
+          expect(react(event, reactionContext(w)).length > 0).toBe(listed);
         }
       }),
       runs,

@@ -1,5 +1,4 @@
 import { assertNever } from '@orderflow/decider';
-import type { IntegrationEvent } from '@orderflow/events';
 import type { Executor, RecordedEvent } from '@orderflow/messaging';
 import { handleCommand } from '@orderflow/messaging';
 import type {
@@ -8,8 +7,9 @@ import type {
   EventPublisher,
   PrepareBatch,
 } from '@orderflow/platform';
-import type { Money, PaymentCommand, PaymentEvent } from '../domain/payment.js';
+import type { PaymentEvent } from '../domain/payment.js';
 import { paymentDecider } from '../domain/payment.js';
+import { react } from '../domain/saga.js';
 import { ledger } from '../projections/ledger.js';
 import { BatchBalances } from './batch-balances.js';
 
@@ -19,10 +19,10 @@ export const streamOf = (orderId: string) => `payment-${orderId}`;
 export const lockKeysFor = (orderId: string) => [streamOf(orderId), orderId];
 
 /**
- * Payments' part of the saga: authorize on OrderPlaced; refund on OrderCancelled or
- * ShipmentFailed (whichever comes first; the decider refunds at most once). Runs in
- * the consumer's transaction, which has already locked the order's keys; `prepareBatch`
- * locks and reads the batch's accounts before any of its records is handled.
+ * Payments' part of the saga (the pure `react` in domain/saga), in the consumer's
+ * transaction, which has already locked the order's keys: it reads the customer's
+ * balance, then decides. `prepareBatch` locks and reads the batch's accounts before
+ * any of its records is handled.
  */
 export function paymentFacts(
   publisher: EventPublisher,
@@ -37,85 +37,23 @@ export function paymentFacts(
       event.type === 'OrderPlaced'
         ? await balances.balanceOf(trx, event.data.customerId)
         : undefined;
-    const command = commandFor(event, { ...policy, balance, now: clock(), newId });
-    if (!command) return;
+    const known = { ...policy, balance, now: clock(), paymentId: newId() };
     const orderId = event.data.orderId;
-    const result = await handleCommand(trx, {
-      decider: paymentDecider,
-      streamId: streamOf(orderId),
-      keys: lockKeysFor(orderId),
-      command,
-      metadata: { ...causation },
-      projections: [ledger],
-      toMessages: (events) =>
-        Promise.all(events.flatMap((e) => toIntegration(publisher, e, causation))),
-    });
-    balances.apply(trx, result.events);
+    for (const command of react(event, known)) {
+      const result = await handleCommand(trx, {
+        decider: paymentDecider,
+        streamId: streamOf(orderId),
+        keys: lockKeysFor(orderId),
+        command,
+        metadata: { ...causation },
+        projections: [ledger],
+        toMessages: (events) =>
+          Promise.all(events.flatMap((e) => toIntegration(publisher, e, causation))),
+      });
+      balances.apply(trx, result.events);
+    }
   };
   return { handle, prepareBatch: balances.prepareBatch };
-}
-
-/** The events payments acts on; the others it consumes are only acknowledged. */
-export const reactsTo = (event: IntegrationEvent): boolean =>
-  event.type === 'OrderPlaced' ||
-  event.type === 'OrderCancelled' ||
-  event.type === 'ShipmentFailed';
-
-/**
- * The command an event asks payments for, pure: the shell has read the customer's
- * balance (for an OrderPlaced; undefined when the customer has no account).
- */
-export function commandFor(
-  event: IntegrationEvent,
-  {
-    balance,
-    reviewThresholdMinor,
-    now,
-    newId,
-  }: {
-    balance: Money | undefined;
-    reviewThresholdMinor: number | undefined;
-    now: Date;
-    newId: () => string;
-  },
-): PaymentCommand | undefined {
-  switch (event.type) {
-    case 'OrderPlaced': {
-      const { orderId, customerId, total } = event.data;
-      return {
-        type: 'AuthorizePayment',
-        data: {
-          orderId,
-          customerId,
-          amount: total,
-          paymentId: newId(),
-          balance,
-          reviewThresholdMinor,
-          now,
-        },
-      };
-    }
-    case 'OrderCancelled':
-      return {
-        type: 'RefundPayment',
-        data: { orderId: event.data.orderId, reason: 'ORDER_CANCELLED', now },
-      };
-    case 'ShipmentFailed':
-      return {
-        type: 'RefundPayment',
-        data: { orderId: event.data.orderId, reason: 'SHIPMENT_FAILED', now },
-      };
-    case 'OrderConfirmed':
-    case 'ShipmentScheduled':
-    case 'ShipmentCancelled':
-    case 'PaymentAuthorized':
-    case 'PaymentDeclined':
-    case 'PaymentRefunded':
-    case 'NotificationSent':
-      return undefined;
-    default:
-      assertNever(event);
-  }
 }
 
 /** Domain to contract. PaymentVoided is internal: nothing was charged, nothing to say. */

@@ -2,12 +2,12 @@ import * as fc from 'fast-check';
 import type { IntegrationEvent } from '@orderflow/events';
 import { subscriptions } from '@orderflow/events';
 import { deliveries, firstDeliveries } from '@orderflow/testing';
-import { intentFor } from '../features/shipment-commands.js';
 import type { Context, Line, ShipmentEvent, ShipmentState } from './shipment.js';
 import { shipmentDecider } from './shipment.js';
+import { react, reactsTo } from './saga.js';
 
 /**
- * The Shipment aggregate and its saga reaction (`intentFor`), fed one order's events in
+ * The Shipment aggregate and its saga reaction (`react`), fed one order's events in
  * every order they can arrive in: orders.events and payments.events interleaved in any
  * way, and records delivered again. Whatever the order, stock is reserved all or
  * nothing and at most once, never beyond what is there, never before the order is
@@ -151,10 +151,9 @@ function run(w: World, inputs: readonly Input[]) {
   const stream: ShipmentEvent[] = [];
   const steps: Step[] = [];
   for (const input of inputs) {
-    const intent = intentFor(input.event);
     const available = Object.fromEntries(skus.map((s) => [s, w.stock[s] - reserved[s]!]));
     const before = state;
-    const produced = intent ? decide({ ...intent, context: context(available) }, state) : [];
+    const produced = react(input.event, context(available)).flatMap((c) => decide(c, state));
     for (const event of produced) {
       if (event.type === 'ShipmentScheduled') reserve(event.data.lines, 1);
       if (event.type === 'ShipmentCancelled') reserve(event.data.lines, -1);
@@ -250,10 +249,11 @@ describe('Shipment decider and saga reaction, over any interleaving and redelive
       fc.property(scenario, ({ inputs }) => {
         for (const { source, event } of inputs) {
           const listed = (subscriptions.shipping[source] as readonly string[]).includes(event.type);
-          expect({ type: event.type, reacts: intentFor(event) !== undefined }).toEqual({
+          expect({ type: event.type, reacts: reactsTo(event) }).toEqual({
             type: event.type,
             reacts: listed,
           });
+          expect(react(event, context(none)).length > 0).toBe(listed);
         }
       }),
       runs,

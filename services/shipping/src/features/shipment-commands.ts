@@ -1,5 +1,3 @@
-import { assertNever } from '@orderflow/decider';
-import type { IntegrationEvent } from '@orderflow/events';
 import type { Executor } from '@orderflow/messaging';
 import { fold, handleCommand, loadStream, lockKeys } from '@orderflow/messaging';
 import type {
@@ -8,7 +6,8 @@ import type {
   EventPublisher,
   PrepareBatch,
 } from '@orderflow/platform';
-import type { Context, ShipmentCommand, ShipmentEvent, ShipmentState } from '../domain/shipment.js';
+import { linesToReserve, react, reactsTo } from '../domain/saga.js';
+import type { Context, ShipmentEvent } from '../domain/shipment.js';
 import { shipmentDecider } from '../domain/shipment.js';
 import { reservations } from '../projections/reservations.js';
 import { BatchStock } from './batch-stock.js';
@@ -22,15 +21,11 @@ export const lockKeysFor = (orderId: string) => [streamOf(orderId), orderId];
 /** The carrier policy from the configuration; the rest of the decider's context is per call. */
 export type CarrierPolicy = Pick<Context, 'carrier' | 'transitDays' | 'deliverableCountries'>;
 
-/** A command before the shell has gathered its context. */
-type Intent = WithoutContext<ShipmentCommand>;
-type WithoutContext<C> = C extends unknown ? Omit<C, 'context'> : never;
-
 /**
- * Shipping's part of the saga: note the order and the payment in either order,
- * reserve and schedule once both are known, release on cancellation. Runs in the
- * consumer's transaction, which has already locked the order's keys; `prepareBatch`
- * locks and reads the batch's stock rows before any of its records is handled.
+ * Shipping's part of the saga (the pure `react` in domain/saga), in the consumer's
+ * transaction, which has already locked the order's keys: it reads the order's stream
+ * and the stock the reaction needs, then decides. `prepareBatch` locks and reads the
+ * batch's stock rows before any of its records is handled.
  */
 export function shipmentFacts(
   publisher: EventPublisher,
@@ -40,9 +35,8 @@ export function shipmentFacts(
 ): { handle: EventHandler; prepareBatch: PrepareBatch } {
   const stock = new BatchStock();
   const handle: EventHandler = async (trx: Executor, { event, causation }: DecodedMessage) => {
-    const intent = intentFor(event);
-    if (!intent) return;
-    const orderId = intent.data.orderId;
+    if (!reactsTo(event)) return;
+    const orderId = event.data.orderId;
     const streamId = streamOf(orderId);
     // A no-op when the consumer locked them (it did); it fails loudly if anyone else
     // calls this after a write, since the stock lock below assigns the xid.
@@ -54,62 +48,23 @@ export function shipmentFacts(
       shipmentDecider,
       stream.events.map((e) => ({ type: e.type, data: e.data }) as ShipmentEvent),
     );
-    const available = await stock.available(trx, linesToReserve(intent, state));
+    const available = await stock.available(trx, linesToReserve(event, state));
     const context: Context = { ...policy, shipmentId: newId(), now: clock(), stock: available };
-    const result = await handleCommand(trx, {
-      decider: shipmentDecider,
-      streamId,
-      keys: lockKeysFor(orderId),
-      command: { ...intent, context },
-      metadata: { ...causation },
-      loaded: stream,
-      projections: [reservations],
-      toMessages: (events) =>
-        Promise.all(events.flatMap((e) => toIntegration(publisher, e, causation))),
-    });
-    stock.apply(trx, result.events);
+    for (const [index, command] of react(event, context).entries()) {
+      const result = await handleCommand(trx, {
+        decider: shipmentDecider,
+        streamId,
+        keys: lockKeysFor(orderId),
+        command,
+        metadata: { ...causation },
+        // The stream read above holds until the first command appends to it.
+        ...(index === 0 ? { loaded: stream } : {}),
+        projections: [reservations],
+        toMessages: (events) =>
+          Promise.all(events.flatMap((e) => toIntegration(publisher, e, causation))),
+      });
+      stock.apply(trx, result.events);
+    }
   };
   return { handle, prepareBatch: stock.prepareBatch };
-}
-
-/**
- * Stock matters only to the command that completes the pair (order and payment);
- * locking it for any other would only make unrelated orders of the same SKUs wait.
- * The decider still decides: this may name lines it then ignores, never fewer.
- */
-function linesToReserve(intent: Intent, state: ShipmentState) {
-  if (intent.type === 'RecordOrderPlaced' && state.paid) return intent.data.lines;
-  if (intent.type === 'RecordPaymentAuthorized' && state.order) return state.order.lines;
-  return [];
-}
-
-/** The events shipping acts on; the others it consumes are only acknowledged. */
-export const reactsTo = (event: IntegrationEvent): boolean => intentFor(event) !== undefined;
-
-export function intentFor(event: IntegrationEvent): Intent | undefined {
-  switch (event.type) {
-    case 'OrderPlaced': {
-      const { orderId, items, shippingAddress } = event.data;
-      const lines = items.map(({ sku, quantity }) => ({ sku, quantity }));
-      return { type: 'RecordOrderPlaced', data: { orderId, lines, address: shippingAddress } };
-    }
-    case 'PaymentAuthorized': {
-      const { orderId, paymentId } = event.data;
-      return { type: 'RecordPaymentAuthorized', data: { orderId, paymentId } };
-    }
-    case 'OrderCancelled':
-      return { type: 'RecordOrderCancelled', data: { orderId: event.data.orderId } };
-    // A declined payment never reaches shipping's decision: nothing is reserved until a
-    // payment is authorized, and orders cancels the order (which shipping does hear).
-    case 'PaymentDeclined':
-    case 'PaymentRefunded':
-    case 'OrderConfirmed':
-    case 'ShipmentScheduled':
-    case 'ShipmentFailed':
-    case 'ShipmentCancelled':
-    case 'NotificationSent':
-      return undefined;
-    default:
-      assertNever(event);
-  }
 }
