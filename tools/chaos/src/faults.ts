@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fleet, ServiceInstance } from './fleet.js';
 import type { Infrastructure } from './infrastructure.js';
 import { log } from './log.js';
+import { proxyName, toxicsOf } from './network.js';
 import type { Observer } from './observe.js';
 import type { Fault, ServiceName } from './schedule.js';
 
@@ -27,6 +28,8 @@ const recoveryLimitMs = 120_000;
 export class FaultInjector {
   readonly records: FaultRecord[] = [];
   private readonly measuring: Promise<void>[] = [];
+  /** Set once the system has settled after the load. */
+  private quiet = false;
 
   constructor(
     private readonly fleet: Fleet,
@@ -40,7 +43,7 @@ export class FaultInjector {
   async inject(fault: Fault): Promise<void> {
     const record: FaultRecord = { ...fault, startedMs: this.now(), healedMs: 0 };
     this.records.push(record);
-    const what = `${fault.kind}${fault.service ? ` ${fault.service}` : ''}${fault.point ? ` at ${fault.point}` : ''}`;
+    const what = `${fault.kind}${fault.service ? ` ${fault.service}` : ''}${fault.link ? ` to ${fault.link}` : ''}${fault.point ? ` at ${fault.point}` : ''}`;
     log('fault', `${what} for ${(fault.holdMs / 1000).toFixed(1)}s`);
     try {
       await this.run(fault, record);
@@ -119,7 +122,44 @@ export class FaultInjector {
       case 'registry-restart':
         await this.infra.restart('registry', fault.holdMs);
         return;
+      case 'cut': {
+        // The proxy disabled: the service's connections to the server are closed, new
+        // ones refused, until it is enabled again.
+        const toxiproxy = this.toxiproxy();
+        const proxy = proxyName(service!, fault.link!);
+        await toxiproxy.setEnabled(proxy, false);
+        try {
+          await sleep(fault.holdMs);
+        } finally {
+          const before = await this.offsets(service!);
+          await toxiproxy.setEnabled(proxy, true);
+          this.measure(record, service!, Date.now(), before);
+        }
+        return;
+      }
+      case 'latency':
+      case 'bandwidth': {
+        const toxiproxy = this.toxiproxy();
+        const proxy = proxyName(service!, fault.link!);
+        const added: string[] = [];
+        try {
+          for (const toxic of toxicsOf(fault)) {
+            await toxiproxy.addToxic(proxy, toxic);
+            added.push(toxic.name);
+          }
+          await sleep(fault.holdMs);
+        } finally {
+          for (const name of added) await toxiproxy.removeToxic(proxy, name);
+        }
+        return;
+      }
     }
+  }
+
+  private toxiproxy() {
+    const network = this.infra.network;
+    if (!network) throw new Error('network faults need the private stack with its proxies');
+    return network.toxiproxy;
   }
 
   /** Any instance that died without being told to is a finding; it is started again. */
@@ -135,8 +175,13 @@ export class FaultInjector {
       }
   }
 
-  /** Measurements still running (recovery is timed in the background). */
+  /**
+   * Measurements still running (recovery is timed in the background). Called once the
+   * system has settled: a measurement whose group had nothing waiting since its fault
+   * ends now, as there is nothing left to time.
+   */
   async settled(): Promise<void> {
+    this.quiet = true;
     await Promise.all(this.measuring);
   }
 
@@ -173,6 +218,7 @@ export class FaultInjector {
         const pendingSince = new Map<string, number>();
         const advancedAt = new Map<string, number>();
         while (Date.now() - from < recoveryLimitMs) {
+          if (this.quiet && pendingSince.size === 0) return;
           try {
             const now = await this.observer.committed(service);
             const at = Date.now();

@@ -9,6 +9,7 @@ import {
   waitUntil,
 } from '@orderflow/stack';
 import { log } from './log.js';
+import type { LinkPorts } from './network.js';
 import type { CrashPoint, ServiceName } from './schedule.js';
 import { serviceNames } from './schedule.js';
 
@@ -92,6 +93,8 @@ export interface FleetOptions {
   /** Database name per service. */
   databases: Record<ServiceName, string>;
   env: Record<ServiceName, Record<string, string>>;
+  /** With network faults: the service's proxies, which it uses instead of Kafka and Postgres. */
+  links?: Record<ServiceName, LinkPorts> | undefined;
 }
 
 /**
@@ -120,10 +123,15 @@ export class Fleet {
     const port = await freePort();
     // The infrastructure's own state directory: the database roles' passwords and the
     // dev token issuer's keys live there. Pid and log files are the instance's own.
+    const links = this.options.links?.[name];
     const config = loadStackConfig({
       ...process.env,
       ORDERFLOW_STACK_DIR: this.options.infra.stateDir,
       ...infraPorts(this.options.infra),
+      ...(links && {
+        ORDERFLOW_KAFKA_PORT: String(links.kafka),
+        ORDERFLOW_POSTGRES_PORT: String(links.postgres),
+      }),
       [`ORDERFLOW_${name.toUpperCase()}_PORT`]: String(port),
     });
     const component = service(config, name, {

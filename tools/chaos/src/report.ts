@@ -33,7 +33,8 @@ export function renderReport(r: RunResult): string {
     { n: number; recovery: number[]; ready: number[]; fired: number }
   >();
   for (const f of r.faults) {
-    const k = f.kind === 'crash-point' ? `crash-point ${f.point}` : f.kind;
+    const k =
+      f.kind === 'crash-point' ? `crash-point ${f.point}` : f.link ? `${f.kind} ${f.link}` : f.kind;
     const e = kinds.get(k) ?? { n: 0, recovery: [], ready: [], fired: 0 };
     e.n++;
     if (f.recoveryMs !== undefined) e.recovery.push(f.recoveryMs);
@@ -78,6 +79,13 @@ export function renderReport(r: RunResult): string {
       r.quiesceMs === undefined ? `no: ${r.unsettled.join(', ')}` : (r.quiesceMs / 1000).toFixed(1),
     ],
   ]);
+  if (r.proxied)
+    table(
+      "through each service's proxy (KB)",
+      Object.entries(r.proxied)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([proxy, bytes]) => [proxy, Math.round(bytes / 1024)]),
+    );
   lines.push(passed(r) ? 'PASS: every invariant holds' : 'FAIL');
   return lines.join('\n');
 }

@@ -16,7 +16,7 @@ import { accounts, planOrders, reviewThresholdMinor, stock } from './mix.js';
 import { Observer } from './observe.js';
 import type { ChaosOptions } from './options.js';
 import type { Fault, ServiceName } from './schedule.js';
-import { infrastructureFaults, schedule, serviceNames } from './schedule.js';
+import { infrastructureFaults, networkFaults, schedule, serviceNames } from './schedule.js';
 
 /** The consumers' session timeout: the services' default, not the stack's shorter one. */
 export const sessionTimeoutMs = 6_000;
@@ -36,6 +36,8 @@ export interface RunResult {
   check: CheckResult & { byInvariant: Record<string, number> };
   /** What the topics carried, per producing service. */
   records: Record<ServiceName, number>;
+  /** With network faults: bytes each service's proxy (`<service>-kafka`, `-postgres`) passed on. */
+  proxied?: Record<string, number>;
   logDir: string;
 }
 
@@ -55,6 +57,7 @@ export async function runChaos(options: ChaosOptions, planned?: Fault[]): Promis
       sessionTimeoutMs,
     });
   const needsPrivate = faults.some((f) => infrastructureFaults.includes(f.kind));
+  const needsNetwork = faults.some((f) => networkFaults.includes(f.kind));
   const id = `chaos${Date.now().toString(36)}`;
   const prefix = `${id}.`;
   const runDir = path.join(tmpdir(), `orderflow-${id}`);
@@ -70,7 +73,9 @@ export async function runChaos(options: ChaosOptions, planned?: Fault[]): Promis
   let fleet: Fleet | undefined;
   let observer: Observer | undefined;
   try {
-    infra = needsPrivate ? await privateInfrastructure() : sharedInfrastructure();
+    infra = needsPrivate
+      ? await privateInfrastructure({ network: needsNetwork })
+      : sharedInfrastructure();
     const databases = Object.fromEntries(serviceNames.map((n) => [n, `${id}_${n}`])) as Record<
       ServiceName,
       string
@@ -89,6 +94,7 @@ export async function runChaos(options: ChaosOptions, planned?: Fault[]): Promis
       runDir,
       prefix,
       databases,
+      links: infra.network?.ports,
       env: {
         orders: {
           ...common,
@@ -168,6 +174,7 @@ export async function runChaos(options: ChaosOptions, planned?: Fault[]): Promis
     await injector.settled();
 
     const snapshot = await observer.snapshot(load.accepted);
+    const proxied = await infra.network?.toxiproxy.bytes();
     const result = check(snapshot);
     const outcomes: Record<string, number> = {};
     for (const o of snapshot.orders) {
@@ -192,6 +199,7 @@ export async function runChaos(options: ChaosOptions, planned?: Fault[]): Promis
       records: Object.fromEntries(
         serviceNames.map((n) => [n, snapshot.topics[n].length]),
       ) as Record<ServiceName, number>,
+      ...(proxied && { proxied }),
       logDir: runDir,
     };
   } finally {

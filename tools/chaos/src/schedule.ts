@@ -16,14 +16,26 @@ export const faultKinds = [
   'kafka-restart',
   'postgres-restart',
   'registry-restart',
+  'latency',
+  'bandwidth',
+  'cut',
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
-/** Faults that restart shared infrastructure: they need a private stack. */
+/** Faults of one service's link to Kafka or Postgres, through its proxy. */
+export const networkFaults: readonly FaultKind[] = ['latency', 'bandwidth', 'cut'];
+export const networkLinks = ['kafka', 'postgres'] as const;
+export type NetworkLink = (typeof networkLinks)[number];
+
+/**
+ * Faults that need a private stack: restarts of its servers, and the network faults
+ * (the broker gets a listener per service, behind that service's proxy).
+ */
 export const infrastructureFaults: readonly FaultKind[] = [
   'kafka-restart',
   'postgres-restart',
   'registry-restart',
+  ...networkFaults,
 ];
 
 /**
@@ -57,6 +69,13 @@ export interface Fault {
   point?: CrashPoint;
   /** For two-instances: which of the two is SIGKILLed at the end (0 is the older one). */
   victim?: 0 | 1;
+  /** For network faults: the service's link it hits. */
+  link?: NetworkLink;
+  /** For latency: added to every chunk the server sends, plus or minus `jitterMs`. */
+  latencyMs?: number;
+  jitterMs?: number;
+  /** For bandwidth: the limit each way, in KB/s. */
+  rateKBps?: number;
 }
 
 export interface ScheduleOptions {
@@ -73,8 +92,18 @@ export function schedule({ seed, durationMs, kinds, sessionTimeoutMs }: Schedule
   const { between, pick } = draw(seededRandom(seed ^ 0x5eed_fa17));
   const faults: Fault[] = [];
   let at = between(3_000, 6_000);
+  // Kinds are dealt from a shuffled deck: every kind once before any kind twice, so a
+  // short run still sees as many kinds as it has room for.
+  const deck: FaultKind[] = [];
   for (;;) {
-    const kind = pick(kinds);
+    if (deck.length === 0) {
+      deck.push(...kinds);
+      for (let i = deck.length - 1; i > 0; i--) {
+        const j = between(0, i);
+        [deck[i], deck[j]] = [deck[j]!, deck[i]!];
+      }
+    }
+    const kind = deck.pop()!;
     const service = pick(serviceNames);
     const fault: Fault = { atMs: at, kind, holdMs: 0 };
     switch (kind) {
@@ -103,6 +132,26 @@ export function schedule({ seed, durationMs, kinds, sessionTimeoutMs }: Schedule
       case 'postgres-restart':
       case 'registry-restart':
         fault.holdMs = between(1_000, 8_000);
+        break;
+      case 'latency':
+        Object.assign(fault, {
+          service,
+          link: pick(networkLinks),
+          holdMs: between(5_000, 12_000),
+          latencyMs: between(150, 300),
+          jitterMs: between(50, 150),
+        });
+        break;
+      case 'bandwidth':
+        Object.assign(fault, {
+          service,
+          link: pick(networkLinks),
+          holdMs: between(5_000, 12_000),
+          rateKBps: between(16, 64),
+        });
+        break;
+      case 'cut':
+        Object.assign(fault, { service, link: pick(networkLinks), holdMs: between(2_000, 6_000) });
         break;
     }
     // Every fault is healed before the load ends.
