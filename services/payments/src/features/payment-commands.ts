@@ -1,5 +1,4 @@
-import { assertNever } from '@orderflow/decider';
-import type { Executor, RecordedEvent } from '@orderflow/messaging';
+import type { Executor } from '@orderflow/messaging';
 import { handleCommand } from '@orderflow/messaging';
 import type {
   DecodedMessage,
@@ -7,11 +6,11 @@ import type {
   EventPublisher,
   PrepareBatch,
 } from '@orderflow/platform';
-import type { PaymentEvent } from '../domain/payment.js';
 import { paymentDecider } from '../domain/payment.js';
 import { react } from '../domain/saga.js';
 import { ledger } from '../projections/ledger.js';
 import { BatchBalances } from './batch-balances.js';
+import { toIntegration } from './to-integration.js';
 
 export const streamOf = (orderId: string) => `payment-${orderId}`;
 
@@ -54,57 +53,4 @@ export function paymentFacts(
     }
   };
   return { handle, prepareBatch: balances.prepareBatch };
-}
-
-/** Domain to contract. PaymentVoided is internal: nothing was charged, nothing to say. */
-function toIntegration(
-  publisher: EventPublisher,
-  recorded: RecordedEvent<PaymentEvent>,
-  causation: DecodedMessage['causation'],
-) {
-  const event = { type: recorded.type, data: recorded.data } as PaymentEvent;
-  const { eventId: id, recordedAt: time } = recorded;
-  switch (event.type) {
-    case 'PaymentAuthorized': {
-      const { orderId, paymentId, customerId, amount } = event.data;
-      return [
-        publisher.message(
-          'PaymentAuthorized',
-          { orderId, paymentId, customerId, amount },
-          causation,
-          time,
-          id,
-        ),
-      ];
-    }
-    case 'PaymentDeclined': {
-      const { orderId, customerId, amount, reason } = event.data;
-      return [
-        publisher.message(
-          'PaymentDeclined',
-          { orderId, customerId, amount, reason },
-          causation,
-          time,
-          id,
-        ),
-      ];
-    }
-    case 'PaymentRefunded': {
-      const { orderId, paymentId, amount, reason } = event.data;
-      return [
-        publisher.message(
-          'PaymentRefunded',
-          { orderId, paymentId, amount, reason },
-          causation,
-          time,
-          id,
-        ),
-      ];
-    }
-    case 'PaymentVoided':
-    case 'PaymentHeldForReview':
-      return [];
-    default:
-      assertNever(event);
-  }
 }

@@ -8,6 +8,7 @@ import {
   Scopes,
 } from '@orderflow/platform';
 import { z } from 'zod';
+import { findAccount, findPayment, listAccounts } from '../features/read-payments.js';
 import type { PaymentsDb } from '../infra/database.js';
 
 const currency = z.string().regex(/^[A-Z]{3}$/);
@@ -45,7 +46,10 @@ const customerParams = z.object({
 });
 const orderParams = z.object({ orderId: z.guid().describe('The order id (a UUID)') });
 
-/** Read endpoints: accounts and payments. Payments has no write API: it only reacts. */
+/**
+ * Read endpoints: accounts and payments (routing and mapping; the reads are in
+ * features/). Payments has no write API: it only reacts.
+ */
 export function paymentsRoutes(db: PaymentsDb, version = '0.1.0'): HttpApi {
   const api = new HttpApi({
     title: 'orderflow payments API',
@@ -65,15 +69,8 @@ export function paymentsRoutes(db: PaymentsDb, version = '0.1.0'): HttpApi {
       },
     },
     async (_input, res) => {
-      const customerId = customerFilter(principalOf(res));
-      const rows = await db
-        .selectFrom('accounts')
-        .selectAll()
-        .$if(customerId !== undefined, (q) => q.where('customer_id', '=', customerId!))
-        .orderBy('customer_id')
-        .limit(1_000)
-        .execute();
-      res.json({ items: rows.map(toAccount) });
+      const items = await listAccounts(db, customerFilter(principalOf(res)));
+      res.json({ items: items satisfies Account[] });
     },
   );
 
@@ -91,14 +88,10 @@ export function paymentsRoutes(db: PaymentsDb, version = '0.1.0'): HttpApi {
       },
     },
     async ({ params: { customerId } }, res) => {
-      const row = await db
-        .selectFrom('accounts')
-        .selectAll()
-        .where('customer_id', '=', customerId)
-        .executeTakeFirst();
-      if (!row || !maySee(principalOf(res), customerId))
+      const found = await findAccount(db, customerId);
+      if (!found || !maySee(principalOf(res), customerId))
         throw HttpProblem.notFound(`customer ${customerId} has no account`);
-      res.json(toAccount(row));
+      res.json(found satisfies Account);
     },
   );
 
@@ -116,40 +109,12 @@ export function paymentsRoutes(db: PaymentsDb, version = '0.1.0'): HttpApi {
       },
     },
     async ({ params: { orderId } }, res) => {
-      const row = await db
-        .selectFrom('payments_view')
-        .selectAll()
-        .where('order_id', '=', orderId)
-        .executeTakeFirst();
-      if (!row || !maySee(principalOf(res), row.customer_id))
+      const found = await findPayment(db, orderId);
+      if (!found || !maySee(principalOf(res), found.customerId))
         throw HttpProblem.notFound(`no payment for order ${orderId}`);
-      res.json({
-        orderId: row.order_id,
-        paymentId: row.payment_id,
-        customerId: row.customer_id,
-        amount:
-          row.amount_minor === null || row.currency === null
-            ? null
-            : { amountMinor: Number(row.amount_minor), currency: row.currency },
-        status: row.status,
-        reason: row.reason,
-        updatedAt: row.updated_at.toISOString(),
-      } satisfies Payment);
+      res.json(found satisfies Payment);
     },
   );
 
   return api;
-}
-
-function toAccount(row: {
-  customer_id: string;
-  currency: string;
-  balance_minor: string;
-  opening_balance_minor: string;
-}): Account {
-  return {
-    customerId: row.customer_id,
-    balance: { amountMinor: Number(row.balance_minor), currency: row.currency },
-    openingBalance: { amountMinor: Number(row.opening_balance_minor), currency: row.currency },
-  };
 }

@@ -1,7 +1,7 @@
 import { HttpApi, HttpProblem, principalOf, problem, Scopes } from '@orderflow/platform';
-import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import type { ShipmentsViewTable, ShippingDb, StockTable } from '../infra/database.js';
+import { findShipment, findStock, listStock } from '../features/read-shipping.js';
+import type { ShippingDb } from '../infra/database.js';
 
 const sku = z
   .string()
@@ -41,7 +41,10 @@ type Shipment = z.input<typeof shipment>;
 const skuParams = z.object({ sku: sku.describe('The SKU') });
 const orderParams = z.object({ orderId: z.guid().describe('The order id (a UUID)') });
 
-/** Read endpoints: stock and shipments. Shipping has no write API: it only reacts. */
+/**
+ * Read endpoints: stock and shipments (routing and mapping; the reads are in
+ * features/). Shipping has no write API: it only reacts.
+ */
 export function shippingRoutes(db: ShippingDb, version = '0.1.0'): HttpApi {
   const api = new HttpApi({
     title: 'orderflow shipping API',
@@ -60,8 +63,8 @@ export function shippingRoutes(db: ShippingDb, version = '0.1.0'): HttpApi {
       },
     },
     async (_input, res) => {
-      const rows = await db.selectFrom('stock').selectAll().orderBy('sku').limit(1_000).execute();
-      res.json({ items: rows.map(toStock) });
+      const items = await listStock(db);
+      res.json({ items: items satisfies Stock[] });
     },
   );
 
@@ -78,13 +81,9 @@ export function shippingRoutes(db: ShippingDb, version = '0.1.0'): HttpApi {
       },
     },
     async ({ params }, res) => {
-      const row = await db
-        .selectFrom('stock')
-        .selectAll()
-        .where('sku', '=', params.sku)
-        .executeTakeFirst();
-      if (!row) throw HttpProblem.notFound(`SKU ${params.sku} is not stocked`);
-      res.json(toStock(row));
+      const found = await findStock(db, params.sku);
+      if (!found) throw HttpProblem.notFound(`SKU ${params.sku} is not stocked`);
+      res.json(found satisfies Stock);
     },
   );
 
@@ -107,32 +106,11 @@ export function shippingRoutes(db: ShippingDb, version = '0.1.0'): HttpApi {
       if (!principalOf(res).sees.allCustomers) {
         throw new HttpProblem(403, 'Forbidden', 'shipments are for tokens with orderflow:admin');
       }
-      const row = await db
-        .selectFrom('shipments_view')
-        .selectAll()
-        .where('order_id', '=', orderId)
-        .executeTakeFirst();
-      if (!row) throw HttpProblem.notFound(`shipping has not heard of order ${orderId}`);
-      res.json(toShipment(row));
+      const found = await findShipment(db, orderId);
+      if (!found) throw HttpProblem.notFound(`shipping has not heard of order ${orderId}`);
+      res.json(found satisfies Shipment);
     },
   );
 
   return api;
-}
-
-function toStock(row: Selectable<StockTable>): Stock {
-  return { sku: row.sku, available: row.available, reserved: row.reserved };
-}
-
-function toShipment(row: Selectable<ShipmentsViewTable>): Shipment {
-  return {
-    orderId: row.order_id,
-    shipmentId: row.shipment_id,
-    status: row.status,
-    carrier: row.carrier,
-    eta: row.eta?.toISOString() ?? null,
-    lines: row.lines,
-    failure: row.failure_reason ? { reason: row.failure_reason, detail: row.failure_detail } : null,
-    updatedAt: row.updated_at.toISOString(),
-  };
 }
