@@ -35,7 +35,8 @@ export interface Profile {
     drainMs: number;
   };
   cpu: { windowMs: number; fallbackRate: number };
-  restart: { rate: number; timeoutMs: number; idleMs: number };
+  /** failoverRate: the steady load while one of two payments instances is killed. */
+  restart: { rate: number; timeoutMs: number; idleMs: number; failoverRate: number };
   db: { seconds: number; clients: number };
   overload: { orders: number; concurrency: number; waitAfterDeadlineMs: number };
   relay: { rows: number; pickupRate: number; pickupMs: number; batch: number };
@@ -60,7 +61,7 @@ const full: Profile = {
   latency: { rates: [25, 50, 100, 200], windowMs: 8_000, drainMs: 10_000, skipAboveMax: 1.5 },
   burst: { minOrders: 200, maxOrders: 2_000, secondsAtMax: 8, concurrency: 32, drainMs: 60_000 },
   cpu: { windowMs: 10_000, fallbackRate: 20 },
-  restart: { rate: 10, timeoutMs: 60_000, idleMs: 20_000 },
+  restart: { rate: 10, timeoutMs: 60_000, idleMs: 20_000, failoverRate: 5 },
   db: { seconds: 3, clients: 8 },
   overload: { orders: 10_000, concurrency: 64, waitAfterDeadlineMs: 30_000 },
   relay: { rows: 50_000, pickupRate: 1_000, pickupMs: 5_000, batch: 500 },
@@ -80,7 +81,7 @@ const quick: Profile = {
   latency: { ...full.latency, windowMs: 3_000, drainMs: 6_000 },
   burst: { ...full.burst, minOrders: 100, maxOrders: 300, secondsAtMax: 3, drainMs: 30_000 },
   cpu: { windowMs: 3_000, fallbackRate: 5 },
-  restart: { rate: 3, timeoutMs: 60_000, idleMs: 5_000 },
+  restart: { rate: 3, timeoutMs: 60_000, idleMs: 5_000, failoverRate: 5 },
   db: { seconds: 2, clients: 8 },
   overload: { orders: 1_000, concurrency: 64, waitAfterDeadlineMs: 10_000 },
   relay: { rows: 10_000, pickupRate: 1_000, pickupMs: 2_000, batch: 500 },

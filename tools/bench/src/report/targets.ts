@@ -125,6 +125,13 @@ export const targets: readonly TargetDef[] = [
     met: atMost(5),
   },
   {
+    id: 'failover',
+    label: 'Failover: survivor consumes a killed member’s partitions',
+    target: '≤ 10 s',
+    figure: 'restart.failover',
+    met: atMost(10),
+  },
+  {
     id: 'idle',
     label: 'Idle CPU, busiest service',
     target: '≤ 1% of a core',

@@ -1,13 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Saga } from '../infra/saga.js';
 import { groupOf } from '../infra/topics.js';
-import { serviceNames } from '../infra/services.js';
+import { ServiceProcess, serviceNames } from '../infra/services.js';
 import { openLoop } from '../load/generator.js';
 import type { OrdersClient } from '../load/http.js';
 import { settle } from '../load/outcomes.js';
 import type { Log } from '../log.js';
 import { fmt } from '../log.js';
 import { cpuDelta, sampleCpu } from '../measure/cpu.js';
+import type { GroupState, PartitionKey } from '../measure/group.js';
+import { committedOffsets, describeGroup } from '../measure/group.js';
+import { benchKafka } from '../measure/topics.js';
 import type { BenchContext } from './context.js';
 import type { Scenario } from './scenario.js';
 
@@ -17,10 +20,12 @@ const victim = 'payments';
  * (i) Idle CPU of each service (no load at all), then: stop payments (SIGTERM, and
  * SIGKILL) while orders flow at a modest rate, start it again, and time from spawn
  * until /readyz answers 200 and until its inbox gets a new row (it consumes again).
+ * Then failover: a second payments instance joins the group, is SIGKILLed, and the
+ * time until the survivor has committed progress on every partition it owned.
  */
 export const restart: Scenario = {
   id: 'restart',
-  title: 'idle CPU, and restart to consuming after SIGTERM / SIGKILL',
+  title: 'idle CPU, restart to consuming after SIGTERM / SIGKILL, and failover',
   usesSaga: true,
   async run(ctx: BenchContext) {
     const log = ctx.log('restart');
@@ -70,7 +75,39 @@ export const restart: Scenario = {
         times[signal].ready,
       );
     }
-    ctx.details['restart'] = { victim, rate: p.rate, times };
+    const failovers: Failover[] = [];
+    for (let rep = 1; rep <= ctx.reps; rep++) {
+      log(
+        `rep ${rep}/${ctx.reps}: failover, two ${victim} instances, orders at ${p.failoverRate}/s`,
+      );
+      const failover = await failoverOnce(ctx, saga, client, ctx.orders(`failover-${rep}`), log);
+      failovers.push(failover);
+      log(
+        `  SIGKILL of one of two: ${failover.partitions.length} partitions moved; ` +
+          `group rebalanced after ${fmt(failover.rebalanced)} s, all consumed again after ${fmt(failover.consuming)} s`,
+      );
+    }
+    f.fromValues(
+      'restart',
+      'restart.failover',
+      `${victim}: SIGKILL of one of two instances to the survivor consuming all its partitions`,
+      's',
+      failovers.map((x) => x.consuming),
+    );
+    f.fromValues(
+      'restart',
+      'restart.failoverRebalanced',
+      `${victim}: SIGKILL of one of two instances to the survivor owning all partitions`,
+      's',
+      failovers.map((x) => x.rebalanced),
+    );
+    ctx.details['restart'] = {
+      victim,
+      rate: p.rate,
+      times,
+      failoverRate: p.failoverRate,
+      failovers,
+    };
   },
 };
 
@@ -145,4 +182,105 @@ async function restartOnce(
     if (!service.running) await service.start();
     await service.waitReady().catch(() => undefined);
   }
+}
+
+interface Failover {
+  /** The killed member's partitions (topic/partition). */
+  partitions: PartitionKey[];
+  /** Seconds from the kill until the survivor alone holds every partition. */
+  rebalanced: number | undefined;
+  /** Seconds from the kill until the group committed progress on every killed partition. */
+  consuming: number | undefined;
+}
+
+/**
+ * A second payments instance (the bundle, its own port, the same database and
+ * consumer group) joins while orders flow; once the group is stable with both, it is
+ * SIGKILLed. Its partitions wait for the session timeout, then a rebalance gives them
+ * to the survivor: the clock stops when the group's committed offset has moved past
+ * its value at the kill on every one of them (the survivor consumed and committed).
+ */
+async function failoverOnce(
+  ctx: BenchContext,
+  saga: Saga,
+  client: OrdersClient,
+  next: Parameters<typeof openLoop>[0]['next'],
+  log: Log,
+): Promise<Failover> {
+  const { failoverRate, timeoutMs } = ctx.profile.restart;
+  const survivor = saga.services[victim];
+  const group = groupOf(saga.prefix, victim);
+  const admin = benchKafka(ctx.stack, 'orderflow-bench-failover').admin();
+  await admin.connect();
+  const second = new ServiceProcess({ ...survivor.spec });
+  const stopLoad = new AbortController();
+  const load = openLoop({
+    client,
+    rate: failoverRate,
+    durationMs: 3 * timeoutMs,
+    next,
+    signal: stopLoad.signal,
+  });
+  try {
+    const before = new Set((await describeGroup(admin, group)).members.map((m) => m.memberId));
+    await second.start();
+    await second.waitReady();
+    // Both members hold partitions in a settled generation; the newcomer is the one
+    // whose member id was not there before.
+    const joined = await waitFor(
+      () => describeGroup(admin, group),
+      (g) =>
+        g.state === 'Stable' &&
+        g.members.length === 2 &&
+        g.members.every((m) => m.partitions.length > 0) &&
+        g.members.filter((m) => !before.has(m.memberId)).length === 1,
+      timeoutMs,
+    );
+    if (!joined) throw new Error(`the second ${victim} did not get partitions in ${group}`);
+    const killed = joined.members.find((m) => !before.has(m.memberId))!;
+    await sleep(3_000); // both consume for a while
+    const topics = [...new Set(killed.partitions.map((p) => p.slice(0, p.lastIndexOf('/'))))];
+    const atKill = await committedOffsets(admin, group, topics);
+    const killedAt = Date.now();
+    await second.stop('SIGKILL');
+    let rebalanced: number | undefined;
+    let consuming: number | undefined;
+    const deadline = killedAt + timeoutMs;
+    while (consuming === undefined && Date.now() < deadline) {
+      if (!survivor.running) throw new Error(`the surviving ${victim} exited`);
+      if (rebalanced === undefined) {
+        const g = await describeGroup(admin, group);
+        const [only] = g.members;
+        if (g.state === 'Stable' && g.members.length === 1 && only?.memberId !== killed.memberId)
+          rebalanced = (Date.now() - killedAt) / 1000;
+      }
+      const now = await committedOffsets(admin, group, topics);
+      const moved = killed.partitions.every((p) => (now.get(p) ?? -1n) > (atKill.get(p) ?? -1n));
+      if (moved) consuming = (Date.now() - killedAt) / 1000;
+      else await sleep(100);
+    }
+    if (consuming === undefined)
+      log(`  the survivor did not take over within ${timeoutMs / 1000} s`);
+    return { partitions: killed.partitions, rebalanced, consuming };
+  } finally {
+    stopLoad.abort();
+    await load;
+    await second.stop('SIGKILL');
+    await admin.disconnect();
+  }
+}
+
+/** Polls `read` until `done` holds (the value), or undefined after the timeout. */
+async function waitFor(
+  read: () => Promise<GroupState>,
+  done: (g: GroupState) => boolean,
+  timeoutMs: number,
+): Promise<GroupState | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const g = await read();
+    if (done(g)) return g;
+    await sleep(200);
+  }
+  return undefined;
 }
