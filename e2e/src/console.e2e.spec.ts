@@ -15,7 +15,8 @@ import { freePort } from '@orderflow/stack';
  * The saga console in headless Chromium, against the four services as real processes:
  * an order placed through the API appears in the live list, reaches its final state
  * there without a reload, and opens as a timeline with its trace; an out-of-stock
- * order shows its refund as a compensation. The pages pass an axe-core check, and the
+ * order shows its refund as a compensation. Events open to their data, the customer
+ * filter asks the orders API. The pages pass an axe-core check, and the
  * screenshots are kept in e2e/artifacts/console.
  */
 const root = path.resolve(__dirname, '..', '..');
@@ -86,6 +87,9 @@ describe('the saga console in a browser', () => {
           ...process.env,
           CONSOLE_PORT: String(port),
           ORDERS_URL: saga.url.orders,
+          PAYMENTS_URL: saga.url.payments,
+          SHIPPING_URL: saga.url.shipping,
+          NOTIFICATIONS_URL: saga.url.notifications,
           JAEGER_QUERY_URL: stack.endpoints.jaegerQueryUrl,
           MAIL_API_URL: stack.endpoints.mailApiUrl,
           KAFKA_BROKERS: stack.endpoints.kafkaBrokers.join(','),
@@ -126,6 +130,18 @@ describe('the saga console in a browser', () => {
     await row.waitFor({ state: 'detached' });
     await page.getByLabel('Status').selectOption('');
     await row.waitFor();
+    // The customer filter is the orders API's: the page asks it for that customer's orders.
+    const customer = page.getByRole('searchbox', { name: 'Customer' });
+    const asked = page.waitForRequest((r) =>
+      r.url().includes('/api/orders/events?customerId=c-nobody'),
+    );
+    await customer.fill('c-nobody');
+    await asked;
+    await row.waitFor({ state: 'detached' });
+    await customer.fill('c-ada');
+    await row.waitFor();
+    await customer.fill('');
+    await row.waitFor();
     await expectAccessible();
     await page.screenshot({ path: path.join(artifacts, 'list.png') });
 
@@ -137,8 +153,25 @@ describe('the saga console in a browser', () => {
     const payments = page.locator(
       'table.swimlanes tbody tr[data-lane="payments"] td:nth-child(3) button',
     );
-    await payments.filter({ hasText: 'PaymentAuthorized' }).click();
-    await page.locator('#payload pre').filter({ hasText: '/orderflow/payments' }).waitFor();
+    // An event of orders opens to its data; Escape closes it and returns to the event.
+    const placed = page.locator('button.event[data-type="OrderPlaced"]');
+    await placed.click();
+    expect(await placed.getAttribute('aria-expanded')).toBe('true');
+    const data = page.locator('#payload pre');
+    await data.filter({ hasText: `"orderId": "${orderId}"` }).waitFor();
+    expect(await data.textContent()).toContain('"sku": "SKU-BOOK"');
+    await data.focus();
+    await page.keyboard.press('Escape');
+    await page.locator('#payload').waitFor({ state: 'hidden' });
+    await page.locator('button.event[data-type="OrderPlaced"]:focus').waitFor();
+    expect(await placed.getAttribute('aria-expanded')).toBe('false');
+    // Another service's event opens, from the keyboard, to what its read API says.
+    await payments.filter({ hasText: 'PaymentAuthorized' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#payload').getByText('/orderflow/payments').waitFor();
+    await data.filter({ hasText: `"orderId": "${orderId}"` }).waitFor();
+    expect(await data.textContent()).toContain('"paymentId"');
+    await page.locator('#payload').getByText(`GET /payments/${orderId} answered 200`).waitFor();
     // Spans reach Jaeger in batches: the waterfall fills in as they arrive.
     await page
       .locator('#trace li')

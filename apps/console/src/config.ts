@@ -10,6 +10,10 @@ const schema = z.object({
   CONSOLE_HOST: z.string().default('127.0.0.1'),
   CONSOLE_PORT: z.coerce.number().int().min(0).max(65535).default(18100),
   ORDERS_URL: url.default('http://127.0.0.1:18101'),
+  /** The other services' read APIs: what the timeline shows for their events. */
+  PAYMENTS_URL: url.default('http://127.0.0.1:18102'),
+  SHIPPING_URL: url.default('http://127.0.0.1:18103'),
+  NOTIFICATIONS_URL: url.default('http://127.0.0.1:18104'),
   JAEGER_QUERY_URL: url.default('http://127.0.0.1:16686'),
   /** Where a person can open a trace in Jaeger's UI; unset, no link is shown. */
   JAEGER_UI_URL: url.optional(),
@@ -21,6 +25,8 @@ const schema = z.object({
   CONSOLE_REDRIVE: z.stringbool().default(false),
   /** A bearer token for the services, when they require one. */
   SERVICES_TOKEN: z.string().optional(),
+  /** The page as the `build` target wrote it; unset, it is bundled from the sources. */
+  CONSOLE_UI_DIR: z.string().min(1).optional(),
 });
 
 export type ConsoleConfig = Readonly<ReturnType<typeof parseConfig>>;
@@ -36,6 +42,11 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env) {
     host: c.CONSOLE_HOST,
     port: c.CONSOLE_PORT,
     ordersUrl: c.ORDERS_URL,
+    serviceUrls: Object.freeze({
+      payments: c.PAYMENTS_URL,
+      shipping: c.SHIPPING_URL,
+      notifications: c.NOTIFICATIONS_URL,
+    }),
     jaegerQueryUrl: c.JAEGER_QUERY_URL,
     jaegerUiUrl: c.JAEGER_UI_URL,
     mailApiUrl: c.MAIL_API_URL,
@@ -43,5 +54,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env) {
     topicPrefix: c.KAFKA_TOPIC_PREFIX,
     redrive: c.CONSOLE_REDRIVE,
     servicesToken: c.SERVICES_TOKEN,
+    uiDir: c.CONSOLE_UI_DIR,
   });
 }

@@ -1,5 +1,7 @@
 import type { Kafka } from 'kafkajs';
-import { inspectDeadLetters, redriveDeadLetters } from '@orderflow/messaging';
+import { Partitioners } from 'kafkajs';
+import { DlqHeaders, inspectDeadLetters } from '@orderflow/messaging';
+import type { DeadLetter } from '@orderflow/messaging';
 
 /** The topics whose dead letters an order can have (each `<topic>.dlq`). */
 const sourceTopics = [
@@ -53,10 +55,52 @@ export class DeadLetters {
     return perTopic.flat();
   }
 
-  /** Redrives one consumer group's dead letters of a topic (see `npm run dlq`). */
-  redrive(topic: string, group: string): Promise<number> {
+  /**
+   * Redrives the letters one consumer group wrote about one order (their key is the
+   * order id), and no other order's: each source record once, to its original topic
+   * with its original key, value and headers plus `dlq-redriven-at`, as `npm run dlq
+   * -- redrive` does for a whole topic. It keeps no progress: a record redriven again
+   * is skipped by the inboxes of the groups that have handled it since.
+   */
+  async redrive(topic: string, group: string, orderId: string): Promise<number> {
     const allowed = sourceTopics.map((t) => `${this.prefix}${t}.dlq`);
     if (!allowed.includes(topic)) throw new Error(`not a dead-letter topic: ${topic}`);
-    return redriveDeadLetters(this.kafka, topic, { group });
+    const bySource = new Map<string, DeadLetter & { originalTopic: string }>();
+    for (const letter of await inspectDeadLetters(this.kafka, topic)) {
+      const { originalTopic } = letter;
+      if (letter.key !== orderId || letter.consumerGroup !== group || !originalTopic) continue;
+      const source = `${originalTopic}/${letter.originalPartition}/${letter.originalOffset}`;
+      if (!bySource.has(source)) bySource.set(source, { ...letter, originalTopic });
+    }
+    if (bySource.size === 0) return 0;
+    const producer = this.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect();
+    try {
+      const redrivenAt = new Date().toISOString();
+      for (const letter of bySource.values()) {
+        const original = Object.fromEntries(
+          Object.entries(letter.headers).filter(([name]) => !name.startsWith('dlq-')),
+        );
+        await producer.send({
+          topic: letter.originalTopic,
+          acks: -1,
+          messages: [
+            {
+              key: letter.key,
+              value: letter.value,
+              headers: { ...original, [DlqHeaders.redrivenAt]: redrivenAt },
+            },
+          ],
+        });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    return bySource.size;
   }
 }

@@ -2,9 +2,10 @@ import type { Response } from 'express';
 import type { Order, ServicesClient } from './services-client.js';
 
 /**
- * The recent orders, pushed to every open page as server-sent events. The orders API
- * has no push of its own, so one poll serves every subscriber, and only while there
- * is one; a page gets the list at once and again whenever an order changes.
+ * The recent orders (of one customer, when given), pushed to every open page as
+ * server-sent events. The orders API has no push of its own, so one poll serves every
+ * subscriber, and only while there is one; a page gets the list at once and again
+ * whenever an order changes.
  */
 export class OrdersFeed {
   private readonly subscribers = new Set<Response>();
@@ -14,6 +15,9 @@ export class OrdersFeed {
 
   constructor(
     private readonly client: ServicesClient,
+    private readonly customerId: string | undefined = undefined,
+    /** Called when the last subscriber has gone. */
+    private readonly onIdle: () => void = () => undefined,
     private readonly pollMs = 500,
   ) {}
 
@@ -28,7 +32,10 @@ export class OrdersFeed {
     if (this.latest) this.send(res, 'orders', this.latest);
     res.on('close', () => {
       this.subscribers.delete(res);
-      if (this.subscribers.size === 0) this.stop();
+      if (this.subscribers.size === 0) {
+        this.stop();
+        this.onIdle();
+      }
     });
     if (!this.timer) void this.poll();
   }
@@ -47,7 +54,7 @@ export class OrdersFeed {
 
   private async poll(): Promise<void> {
     try {
-      const { items } = await this.client.listOrders(undefined, 50);
+      const { items } = await this.client.listOrders({ customerId: this.customerId, limit: 50 });
       const signature = items.map((o) => `${o.orderId}:${o.version}:${o.status}`).join(',');
       this.latest = items;
       if (signature !== this.last) {

@@ -1,19 +1,18 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { DeadLetters } from './dead-letters.js';
 import { OrdersFeed } from './orders-feed.js';
-import type { ServicesClient } from './services-client.js';
-import { UpstreamError } from './services-client.js';
+import type { OtherService, ServicesClient } from './services-client.js';
+import { otherServices, UpstreamError } from './services-client.js';
+import type { UiAssets } from './ui-assets.js';
 
 export interface ConsoleDeps {
   client: ServicesClient;
   deadLetters: DeadLetters;
   jaegerUiUrl: string | undefined;
   redrive: boolean;
+  /** The page: bundled by the build, or from the sources at start-up (see ui-assets). */
+  ui: UiAssets;
 }
 
 /** The demo data the stack seeds (payments' accounts, shipping's stock) for the form. */
@@ -33,26 +32,26 @@ export const demo = {
   ],
 };
 
-const uiDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'ui');
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The orders API's customer id rule, checked here so a bad filter is answered at once. */
+const customerIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** The page (bundled once at start-up by esbuild) and the JSON it reads. */
-export async function consoleApp(deps: ConsoleDeps) {
+/** A request the console refuses (400), naming the field at fault. */
+class BadInput extends UpstreamError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(400, `${field.slice(1)} ${message}`);
+  }
+}
+
+/** The page and the JSON it reads. */
+export function consoleApp(deps: ConsoleDeps) {
   const { client, deadLetters } = deps;
-  const bundle = await build({
-    entryPoints: [path.join(uiDir, 'app.ts')],
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    minify: true,
-  });
-  const script = bundle.outputFiles[0]!.text;
-  const [html, css] = await Promise.all([
-    readFile(path.join(uiDir, 'index.html'), 'utf8'),
-    readFile(path.join(uiDir, 'style.css'), 'utf8'),
-  ]);
-  const feed = new OrdersFeed(client);
+  const { script, html, css } = deps.ui;
+  // One feed per customer filter ('' for everyone's orders), while it has a subscriber.
+  const feeds = new Map<string, OrdersFeed>();
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -74,7 +73,17 @@ export async function consoleApp(deps: ConsoleDeps) {
   app.get('/api/config', (_req, res) => {
     res.json({ jaegerUiUrl: deps.jaegerUiUrl ?? null, redrive: deps.redrive, ...demo });
   });
-  app.get('/api/orders/events', (_req, res) => feed.subscribe(res));
+  app.get('/api/orders/events', (req, res) => {
+    const customerId = req.query['customerId'] ?? '';
+    if (typeof customerId !== 'string' || (customerId && !customerIdPattern.test(customerId)))
+      throw new BadInput('/customerId', 'must be letters, digits, _ and -, at most 64');
+    let feed = feeds.get(customerId);
+    if (!feed) {
+      feed = new OrdersFeed(client, customerId || undefined, () => feeds.delete(customerId));
+      feeds.set(customerId, feed);
+    }
+    feed.subscribe(res);
+  });
   app.post('/api/orders', async (req, res) => {
     res.status(201).json(await client.placeOrder(req.body));
   });
@@ -93,6 +102,12 @@ export async function consoleApp(deps: ConsoleDeps) {
       jaegerUiUrl: trace && deps.jaegerUiUrl ? `${deps.jaegerUiUrl}/trace/${trace.traceId}` : null,
     });
   });
+  app.get('/api/orders/:orderId/services/:service', async (req, res) => {
+    const service = String(req.params['service']);
+    if (!(otherServices as readonly string[]).includes(service))
+      throw new BadInput('/service', `must be one of ${otherServices.join(', ')}`);
+    res.json(await client.viewOf(service as OtherService, orderId(req)));
+  });
   app.get('/api/orders/:orderId/mail', async (req, res) => {
     res.json({ mails: (await client.mailsOf(orderId(req))) ?? null });
   });
@@ -102,10 +117,12 @@ export async function consoleApp(deps: ConsoleDeps) {
   app.post('/api/dead-letters/redrive', async (req, res) => {
     if (!deps.redrive)
       throw new UpstreamError(403, 'redrive is off (CONSOLE_REDRIVE=true turns it on)');
-    const { topic, group } = (req.body ?? {}) as { topic?: unknown; group?: unknown };
-    if (typeof topic !== 'string' || typeof group !== 'string')
-      throw new UpstreamError(400, 'topic and group are required');
-    res.json({ redriven: await deadLetters.redrive(topic, group) });
+    const body = (req.body ?? {}) as { topic?: unknown; group?: unknown; orderId?: unknown };
+    for (const field of ['topic', 'group', 'orderId'] as const)
+      if (typeof body[field] !== 'string') throw new BadInput(`/${field}`, 'is required');
+    const { topic, group, orderId } = body as Record<'topic' | 'group' | 'orderId', string>;
+    if (!uuid.test(orderId)) throw new BadInput('/orderId', 'must be a UUID');
+    res.json({ redriven: await deadLetters.redrive(topic, group, orderId) });
   });
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -115,17 +132,29 @@ export async function consoleApp(deps: ConsoleDeps) {
       .type('application/problem+json')
       .json({
         type: 'about:blank',
-        title: status === 500 ? 'Internal Server Error' : 'Upstream problem',
+        title:
+          error instanceof BadInput
+            ? 'Bad Request'
+            : status === 500
+              ? 'Internal Server Error'
+              : 'Upstream problem',
         status,
         detail: error instanceof Error ? error.message : String(error),
+        ...(error instanceof BadInput
+          ? { errors: [{ field: error.field, message: error.message }] }
+          : {}),
       });
   });
-  return { app, close: () => feed.close() };
+  return {
+    app,
+    close: () => {
+      for (const feed of feeds.values()) feed.close();
+    },
+  };
 }
 
 function orderId(req: Request): string {
   const id = String(req.params['orderId']);
-  if (!uuid.test(id))
-    throw new UpstreamError(400, `orderId must be a UUID, not '${id.slice(0, 40)}'`);
+  if (!uuid.test(id)) throw new BadInput('/orderId', `must be a UUID, not '${id.slice(0, 40)}'`);
   return id;
 }

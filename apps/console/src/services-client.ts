@@ -30,8 +30,28 @@ export class UpstreamError extends Error {
   }
 }
 
+/** The services besides orders whose read APIs say what became of an order there. */
+export const otherServices = ['payments', 'shipping', 'notifications'] as const;
+export type OtherService = (typeof otherServices)[number];
+
+/** Where each service's read API keeps an order's state. */
+const readPaths: Record<OtherService, (orderId: string) => string> = {
+  payments: (id) => `/payments/${encodeURIComponent(id)}`,
+  shipping: (id) => `/shipments/${encodeURIComponent(id)}`,
+  notifications: (id) => `/notifications?orderId=${encodeURIComponent(id)}`,
+};
+
+/** A service's answer about an order, as it gave it (a 404 or 403 included). */
+export interface ServiceView {
+  service: OtherService;
+  request: string;
+  status: number;
+  body: unknown;
+}
+
 export interface ServicesClientOptions {
   ordersUrl: string;
+  serviceUrls: Readonly<Record<OtherService, string>>;
   jaegerQueryUrl: string;
   mailApiUrl: string | undefined;
   token?: TokenProvider | undefined;
@@ -45,8 +65,18 @@ export interface ServicesClientOptions {
 export class ServicesClient {
   constructor(private readonly options: ServicesClientOptions) {}
 
-  listOrders(status?: OrderStatus, limit = 50): Promise<{ items: Order[] }> {
-    const query = new URLSearchParams({ limit: String(limit), ...(status ? { status } : {}) });
+  /** The newest orders, filtered by the orders API. */
+  listOrders(filter: {
+    status?: OrderStatus | undefined;
+    customerId?: string | undefined;
+    limit?: number;
+  }): Promise<{ items: Order[] }> {
+    const { status, customerId, limit = 50 } = filter;
+    const query = new URLSearchParams({
+      limit: String(limit),
+      ...(status ? { status } : {}),
+      ...(customerId ? { customerId } : {}),
+    });
     return this.orders<{ items: Order[] }>('GET', `/orders?${query.toString()}`);
   }
 
@@ -60,6 +90,33 @@ export class ServicesClient {
 
   cancelOrder(orderId: string): Promise<Order> {
     return this.orders('POST', `/orders/${encodeURIComponent(orderId)}/cancel`);
+  }
+
+  /** What `service`'s read API says about the order, whatever its status. */
+  async viewOf(service: OtherService, orderId: string): Promise<ServiceView> {
+    const path = readPaths[service](orderId);
+    const token = await this.options.token?.();
+    const url = `${this.options.serviceUrls[service]}${path}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        headers: {
+          accept: 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
+      throw new UpstreamError(502, `${service} API is unreachable (${cause})`);
+    }
+    const text = await res.text();
+    let body: unknown = text.slice(0, 2_000);
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: the start of the text as it is
+    }
+    return { service, request: `GET ${path}`, status: res.status, body };
   }
 
   /** The order's trace (the one with the most spans tagged with its id), as a span tree. */

@@ -17,6 +17,8 @@ export interface TimelineStep {
   type: string;
   source: string;
   occurredAt: string;
+  /** The event's data, for the orders service's own events; null for the others'. */
+  data?: Record<string, unknown> | null;
 }
 
 export interface TimelineEntry {

@@ -15,11 +15,17 @@ const order: OrderWithHistory = {
   updatedAt: placedAt,
   version: 3,
   history: [
-    { type: 'OrderPlaced', source: '/orderflow/orders', occurredAt: placedAt },
+    {
+      type: 'OrderPlaced',
+      source: '/orderflow/orders',
+      occurredAt: placedAt,
+      data: { orderId: '6f1c2b1e-1111-4aaa-8bbb-123456789abc', customerId: 'c-grace' },
+    },
     {
       type: 'PaymentAuthorized',
       source: '/orderflow/payments',
       occurredAt: '2026-01-02T10:00:00.250Z',
+      data: null,
     },
   ],
 };

@@ -189,8 +189,8 @@ function placeRequest(opts: Pick<Options, 'customer' | 'item' | 'currency'>) {
 }
 
 /**
- * Newest first. The API filters by status; a customer filter is applied here, page
- * after page, until `limit` orders are found or the orders run out.
+ * Newest first, filtered by the API (status and customer), page after page until
+ * `limit` orders are found or the orders run out.
  */
 async function listOrders(
   api: OrdersApi,
@@ -199,11 +199,16 @@ async function listOrders(
   const found = [];
   let cursor: string | undefined;
   do {
-    const page = await api.list({ status: query.status, limit: 100, cursor });
-    found.push(...page.items.filter((o) => !query.customerId || o.customerId === query.customerId));
+    const page = await api.list({
+      status: query.status,
+      customerId: query.customerId,
+      limit: Math.min(100, query.limit - found.length),
+      cursor,
+    });
+    found.push(...page.items);
     cursor = page.nextCursor ?? undefined;
-  } while (cursor && found.length < query.limit && query.customerId);
-  return found.slice(0, query.limit);
+  } while (cursor && found.length < query.limit);
+  return found;
 }
 
 main(process.argv.slice(2)).then(

@@ -28,6 +28,8 @@ export interface SagaStep {
   type: string;
   source: string;
   occurredAt: string;
+  /** The event's data for the orders service's own events; null for the others'. */
+  data: Record<string, unknown> | null;
 }
 
 export type OrderWithHistory = Order & { history: SagaStep[] };
@@ -87,10 +89,16 @@ export class OrdersApi {
   }
 
   async list(
-    query: { status?: OrderStatus | undefined; limit?: number; cursor?: string | undefined } = {},
+    query: {
+      status?: OrderStatus | undefined;
+      customerId?: string | undefined;
+      limit?: number;
+      cursor?: string | undefined;
+    } = {},
   ): Promise<{ items: Order[]; nextCursor: string | null }> {
     const params = new URLSearchParams();
     if (query.status) params.set('status', query.status);
+    if (query.customerId) params.set('customerId', query.customerId);
     if (query.limit) params.set('limit', String(query.limit));
     if (query.cursor) params.set('cursor', query.cursor);
     const res = await this.request('GET', `/orders?${params.toString()}`);

@@ -22,7 +22,21 @@ interface Order {
   placedAt: string;
   version: number;
 }
-type OrderWithHistory = Order & { history: { type: string; source: string; occurredAt: string }[] };
+type OrderWithHistory = Order & {
+  history: {
+    type: string;
+    source: string;
+    occurredAt: string;
+    data: Record<string, unknown> | null;
+  }[];
+};
+/** What another service's read API answered about an order. */
+interface ServiceView {
+  service: string;
+  request: string;
+  status: number;
+  body: unknown;
+}
 interface Config {
   jaegerUiUrl: string | null;
   redrive: boolean;
@@ -82,11 +96,23 @@ const announce = (text: string) => {
 let config: Config | undefined;
 let orders: Order[] = [];
 const listeners = new Set<(orders: Order[]) => void>();
+/** The customer the list is filtered by (by the orders API); '' for every customer. */
+let customer = '';
+let source: EventSource | undefined;
 
-/** One EventSource for the page: every view listens to the same live list. */
-function connect(): void {
+/**
+ * One EventSource for the page: every view listens to the same live list, the
+ * orders of `customer` (every customer's when empty). Connecting again for another
+ * customer drops the list until the new one arrives.
+ */
+function connect(customerId: string): void {
+  if (source && customerId === customer) return;
+  source?.close();
+  customer = customerId;
+  orders = [];
   const connection = document.getElementById('connection')!;
-  const source = new EventSource('/api/orders/events');
+  const query = customerId ? `?customerId=${encodeURIComponent(customerId)}` : '';
+  source = new EventSource(`/api/orders/events${query}`);
   source.addEventListener('open', () => (connection.textContent = 'Live'));
   source.addEventListener('error', () => (connection.textContent = 'Reconnecting…'));
   source.addEventListener('problem', (e) => {
@@ -123,15 +149,19 @@ function listView(): void {
     type: 'search',
     placeholder: 'e.g. c-ada',
     autocomplete: 'off',
+    pattern: '[A-Za-z0-9_\\-]{1,64}',
+    'aria-describedby': 'filter-customer-hint',
+    value: customer,
   }) as HTMLInputElement;
+  const hint = h(
+    'span',
+    { id: 'filter-customer-hint', class: 'muted' },
+    'The exact customer id; the orders API filters by it.',
+  );
   const tbody = h('tbody');
   const count = h('span', { class: 'muted' });
   const render = () => {
-    const shown = orders.filter(
-      (o) =>
-        (!statusFilter.value || o.status === statusFilter.value) &&
-        (!customerFilter.value.trim() || o.customerId.includes(customerFilter.value.trim())),
-    );
+    const shown = orders.filter((o) => !statusFilter.value || o.status === statusFilter.value);
     count.textContent = ` ${shown.length} of ${orders.length} shown`;
     tbody.replaceChildren(
       ...shown.map((o) =>
@@ -155,7 +185,22 @@ function listView(): void {
       tbody.replaceChildren(h('tr', {}, h('td', { colspan: '6' }, 'No orders match.')));
   };
   statusFilter.addEventListener('change', render);
-  customerFilter.addEventListener('input', render);
+  let typing: number | undefined;
+  customerFilter.addEventListener('input', () => {
+    clearTimeout(typing);
+    const wanted = customerFilter.value.trim();
+    if (wanted && !customerFilter.checkValidity()) {
+      customerFilter.setAttribute('aria-invalid', 'true');
+      hint.textContent = 'A customer id has letters, digits, _ and - only, at most 64.';
+      return;
+    }
+    customerFilter.removeAttribute('aria-invalid');
+    hint.textContent = 'The exact customer id; the orders API filters by it.';
+    typing = window.setTimeout(() => {
+      connect(wanted);
+      render();
+    }, 300);
+  });
   listeners.clear();
   listeners.add(render);
 
@@ -171,6 +216,7 @@ function listView(): void {
         { class: 'filters' },
         h('label', { for: 'filter-status' }, 'Status', statusFilter),
         h('label', { for: 'filter-customer' }, 'Customer', customerFilter),
+        hint,
       ),
       h(
         'table',
@@ -380,7 +426,7 @@ function orderView(orderId: string): void {
       const res = await api<{ deadLetters: DeadLetter[]; redrive: boolean }>(
         `/api/orders/${orderId}/dead-letters`,
       );
-      renderDeadLetters(dlqSection, res.deadLetters, res.redrive, loadDeadLetters);
+      renderDeadLetters(dlqSection, res.deadLetters, res.redrive, loadDeadLetters, orderId);
     } catch (error) {
       dlqSection.replaceChildren(
         h('p', { class: 'problem' }, `Dead letters: ${(error as Error).message}`),
@@ -453,7 +499,21 @@ function renderSummary(
 
 function renderTimeline(el: HTMLElement, order: OrderWithHistory): void {
   const entries = timeline(order.placedAt, order.history);
-  const payload = h('div', { id: 'payload', 'aria-live': 'polite' });
+  const payload = h('div', { id: 'payload', class: 'panel', hidden: true });
+  let open: HTMLElement | undefined;
+  const close = () => {
+    open?.setAttribute('aria-expanded', 'false');
+    open = undefined;
+    payload.hidden = true;
+    payload.replaceChildren();
+  };
+  // Escape closes the event's details and puts the focus back on its event.
+  payload.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !open) return;
+    const button = open;
+    close();
+    button.focus();
+  });
   const eventButton = (e: TimelineEntry) => {
     const button = h(
       'button',
@@ -468,12 +528,12 @@ function renderTimeline(el: HTMLElement, order: OrderWithHistory): void {
       e.compensation ? h('span', { class: 'badge' }, `compensation: ${e.compensation}`) : null,
     );
     button.addEventListener('click', () => {
-      for (const b of el.querySelectorAll('button.event')) b.setAttribute('aria-expanded', 'false');
+      if (open === button) return close();
+      close();
+      open = button;
       button.setAttribute('aria-expanded', 'true');
-      payload.replaceChildren(
-        h('h3', {}, `${e.type} from ${e.service}, ${formatSince(e.sinceMs)} after placement`),
-        h('pre', { class: 'payload mono', tabindex: '0' }, JSON.stringify(e.step, null, 2)),
-      );
+      payload.hidden = false;
+      payload.replaceChildren(...eventDetails(order.orderId, e));
     });
     return button;
   };
@@ -484,7 +544,7 @@ function renderTimeline(el: HTMLElement, order: OrderWithHistory): void {
       h(
         'caption',
         {},
-        `${entries.length} events across the four services, in the order they happened`,
+        `${entries.length} events across the four services, in the order they happened; choose one for its data`,
       ),
       h(
         'thead',
@@ -514,6 +574,52 @@ function renderTimeline(el: HTMLElement, order: OrderWithHistory): void {
     ),
     payload,
   );
+}
+
+/**
+ * An event's details: the orders service's own events with their data; the other
+ * services' events with what that service's read API says about the order now (the
+ * orders service keeps when and from where they came, not their data).
+ */
+function eventDetails(orderId: string, e: TimelineEntry): Node[] {
+  const json = (value: unknown, label: string) =>
+    h(
+      'pre',
+      { class: 'payload mono', tabindex: '0', 'aria-label': label },
+      JSON.stringify(value, null, 2),
+    );
+  const heading = h(
+    'h3',
+    {},
+    `${e.type} from ${e.service}, ${formatSince(e.sinceMs)} after placement`,
+  );
+  const meta = h(
+    'p',
+    { class: 'muted' },
+    `Source ${e.step.source}, at ${e.occurredAt}. Escape closes these details.`,
+  );
+  if (e.step.data) return [heading, meta, json(e.step.data, `${e.type} data`)];
+  if (e.lane === undefined || e.lane === 'orders')
+    return [heading, meta, h('p', {}, 'The orders API gives no data for this event.')];
+  const view = h(
+    'div',
+    { 'aria-live': 'polite' },
+    h('p', { class: 'muted' }, `Asking the ${e.lane} API…`),
+  );
+  api<ServiceView>(`/api/orders/${orderId}/services/${e.lane}`).then(
+    (v) =>
+      view.replaceChildren(
+        h(
+          'p',
+          {},
+          `The ${v.service} API's view of the order now (${v.request} answered ${v.status}):`,
+        ),
+        json(v.body, `${v.service} API answer`),
+      ),
+    (error: Error) =>
+      view.replaceChildren(h('p', { class: 'problem' }, `${e.lane} API: ${error.message}`)),
+  );
+  return [heading, meta, view];
 }
 
 function renderTrace(
@@ -605,6 +711,7 @@ function renderDeadLetters(
   letters: DeadLetter[],
   redrive: boolean,
   reload: () => Promise<void>,
+  orderId: string,
 ): void {
   if (letters.length === 0) {
     el.replaceChildren(
@@ -627,13 +734,13 @@ function renderDeadLetters(
           const button = h(
             'button',
             { type: 'button', class: 'secondary' },
-            `Redrive ${group}'s dead letters of ${l.topic}`,
+            `Redrive this order's letters from ${group} (${l.topic})`,
           );
           button.addEventListener('click', () => {
             button.setAttribute('disabled', '');
             api<{ redriven: number }>('/api/dead-letters/redrive', {
               method: 'POST',
-              body: JSON.stringify({ topic: l.topic, group }),
+              body: JSON.stringify({ topic: l.topic, group, orderId }),
             }).then(
               (r) => {
                 announce(`Redrove ${r.redriven} record(s)`);
@@ -660,7 +767,7 @@ function route(): void {
 
 async function start(): Promise<void> {
   config = await api<Config>('/api/config');
-  connect();
+  connect('');
   window.addEventListener('hashchange', route);
   route();
 }
