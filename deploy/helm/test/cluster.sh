@@ -4,12 +4,14 @@
 # kube-scheduler and a kwok node, on loopback), each install in its own namespace
 # that enforces Pod Security `restricted`:
 #   - default values (external infrastructure, with the Secrets they name): every
-#     rendered object exists, every Deployment is Available, the topics hook Job
+#     rendered object exists, no console among them (console.enabled is false by
+#     default), every Deployment is Available, the topics hook Job
 #     completed; `helm upgrade` with a changed value rolls every Deployment (new
 #     ReplicaSets), `helm rollback` brings the old ones back, `helm uninstall` leaves
 #     nothing of the release behind;
-#   - dev values: the bundled infrastructure and the services Available, the topics
-#     Job complete; an upgrade keeps the generated passwords;
+#   - dev values (console.enabled=true): the bundled infrastructure, the services and
+#     the console Available, the topics Job complete; an upgrade keeps the generated
+#     passwords;
 #   - production values without the Prometheus Operator's CRDs: no ServiceMonitor or
 #     PrometheusRule rendered, the install succeeds and its notes say why; the
 #     HorizontalPodAutoscalers scale each service to its minimum and the
@@ -167,6 +169,10 @@ check_default() {
   release install "$name" "$ns"
   local objects
   objects=$(assert_objects_exist "$name" "$ns")
+  ! grep -q 'app.kubernetes.io/component: console' "$WORK/$name.manifest.yaml" ||
+    fail "$name: the default values install the console"
+  [ -z "$(k -n "$ns" get all -l app.kubernetes.io/component=console -o name)" ] ||
+    fail "$name: the default values left console objects in the namespace"
   assert_deployments_available "$name" "$ns"
   # The topics Job is a pre-install hook deleted once it succeeded (a failed one stays
   # and fails the install); the job controller's event records that it completed.
@@ -224,7 +230,12 @@ check_dev() {
   objects=$(assert_objects_exist "$name" "$ns")
   assert_deployments_available "$name" "$ns"
   deployments=$(kinds_in Deployment "$WORK/$name.manifest.yaml")
-  [ "$deployments" -eq 9 ] || fail "$name: expected 9 Deployments (4 services, 5 infrastructure), got $deployments"
+  [ "$deployments" -eq 10 ] ||
+    fail "$name: expected 10 Deployments (4 services, the console, 5 infrastructure), got $deployments"
+  quietly "$name: the console Deployment Available" \
+    k -n "$ns" wait --for=condition=Available deployment/"$name-console" --timeout=$WAIT
+  [ "$(k -n "$ns" get deployment "$name-console" -o jsonpath='{.status.availableReplicas}')" = 1 ] ||
+    fail "$name: the console has no available replica"
   quietly "$name: topics Job complete" \
     k -n "$ns" wait --for=condition=Complete job -l "app.kubernetes.io/instance=$name" --timeout=$WAIT
 
@@ -238,7 +249,7 @@ check_dev() {
     fail "$name: upgrade changed the generated Postgres password"
   quietly "$name: topics Job of revision 2 complete" \
     k -n "$ns" wait --for=condition=Complete "job/$name-topics-r2" --timeout=$WAIT
-  say "dev values: $objects objects installed, $deployments Deployments Available, topics Job complete; upgrade kept the generated passwords"
+  say "dev values: $objects objects installed, $deployments Deployments Available (the console's too), topics Job complete; upgrade kept the generated passwords"
 }
 
 # --- production values, without and then with the Prometheus Operator's CRDs --------
