@@ -42,7 +42,7 @@ const boundaries = {
     },
     {
       sourceTag: 'type:contracts',
-      onlyDependOnLibsWithTags: ['type:contracts', 'type:util'],
+      onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:util'],
     },
     { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
     {

@@ -4,3 +4,4 @@ export type { Decider } from './decider.js';
 export { fold } from './decider.js';
 export { DeciderSpecification } from './decider-specification.js';
 export { assertNever } from './assert-never.js';
+export { DomainError, OrderflowError } from './errors.js';

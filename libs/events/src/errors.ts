@@ -1,24 +1,17 @@
-/**
- * Every failure this library reports carries `retriable`, the KafkaJS convention the
- * consumer runtime relies on: `false` means retrying cannot help (the message goes to
- * the dead-letter topic, the partition moves on); `true` means try again later.
- */
-export abstract class EventsError extends Error {
-  abstract readonly retriable: boolean;
+import { OrderflowError } from '@orderflow/decider';
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+// Every failure this library reports is an OrderflowError and carries `retriable`, the
+// KafkaJS convention the consumer runtime relies on: `false` means retrying cannot help
+// (the message goes to the dead-letter topic, the partition moves on); `true` means
+// try again later.
 
 /** The registry could not be reached or failed on its side (network, 5xx, timeout). */
-export class RegistryUnavailableError extends EventsError {
+export class RegistryUnavailableError extends OrderflowError {
   readonly retriable = true;
 }
 
 /** The registry refused a schema, e.g. as incompatible with an earlier version. */
-export class SchemaRegistrationError extends EventsError {
+export class SchemaRegistrationError extends OrderflowError {
   readonly retriable = false;
 
   constructor(
@@ -31,12 +24,12 @@ export class SchemaRegistrationError extends EventsError {
 }
 
 /** `encode` was called for an event whose schema id is unknown: `registerAll()` was not run. */
-export class SchemaNotRegisteredError extends EventsError {
+export class SchemaNotRegisteredError extends OrderflowError {
   readonly retriable = false;
 }
 
 /** The value given to `encode` does not match the event's schema. */
-export class EncodeError extends EventsError {
+export class EncodeError extends OrderflowError {
   readonly retriable = false;
 
   constructor(
@@ -50,7 +43,7 @@ export class EncodeError extends EventsError {
 }
 
 /** A Kafka value that cannot be turned into an integration event. Never retriable. */
-export abstract class DecodeError extends EventsError {
+export abstract class DecodeError extends OrderflowError {
   readonly retriable = false;
 }
 
@@ -81,7 +74,7 @@ export class UnknownRecordError extends DecodeError {
 export class PayloadMismatchError extends DecodeError {}
 
 /** Required CloudEvents or correlation headers are missing or malformed. */
-export class InvalidHeadersError extends EventsError {
+export class InvalidHeadersError extends OrderflowError {
   readonly retriable = false;
 
   constructor(readonly problems: string[]) {

@@ -30,7 +30,6 @@ export { asyncApiDocument } from './asyncapi/served.js';
 export {
   DecodeError,
   EncodeError,
-  EventsError,
   InvalidHeadersError,
   PayloadMismatchError,
   RegistryUnavailableError,

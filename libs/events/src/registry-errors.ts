@@ -1,4 +1,5 @@
-import { RegistryUnavailableError, SchemaRegistrationError, type EventsError } from './errors.js';
+import type { OrderflowError } from '@orderflow/decider';
+import { RegistryUnavailableError, SchemaRegistrationError } from './errors.js';
 
 /** HTTP status of an error thrown by the registry client, if it has one. */
 export function statusOf(error: unknown): number | undefined {
@@ -23,7 +24,7 @@ export function isTransportFailure(error: unknown): boolean {
 }
 
 /** Wraps a registry failure during registration or lookup in the right error class. */
-export function registryFailure(subject: string, error: unknown): EventsError {
+export function registryFailure(subject: string, error: unknown): OrderflowError {
   const message = error instanceof Error ? error.message : String(error);
   if (isTransportFailure(error)) {
     return new RegistryUnavailableError(`schema registry unavailable (${subject}): ${message}`, {

@@ -1,17 +1,15 @@
-/**
- * Errors carry their class. Following KafkaJS, `retriable === false` means that trying
- * again cannot help (a poison message, a domain rule, an undecodable value): the
- * consumer dead-letters it at once. Anything else is retried with backoff first.
- */
-export class NonRetriableError extends Error {
-  readonly retriable = false;
+import { OrderflowError } from '@orderflow/decider';
 
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'NonRetriableError';
-  }
+/**
+ * Trying again cannot help (a poison message, a record whose history is missing): the
+ * consumer dead-letters it at once. Domain rules throw DomainError, which is just as
+ * final; anything that is not an OrderflowError is retried with backoff first.
+ */
+export class NonRetriableError extends OrderflowError {
+  readonly retriable = false;
 }
 
+/** `retriable === false` on any error (ours, KafkaJS's) means: do not try again. */
 export function isRetriable(error: unknown): boolean {
   return !(
     typeof error === 'object' &&
@@ -22,22 +20,21 @@ export function isRetriable(error: unknown): boolean {
 
 export type ExpectedVersion = number | 'any' | 'no_stream';
 
-/** Optimistic concurrency: the stream was not at the version the caller decided on. */
-export class WrongExpectedVersionError extends Error {
+/**
+ * Optimistic concurrency: the stream was not at the version the caller decided on.
+ * Retriable: another attempt reads the stream again and decides on what is there.
+ */
+export class WrongExpectedVersionError extends OrderflowError {
+  readonly retriable = true;
+
   constructor(
     readonly streamId: string,
     readonly expected: ExpectedVersion,
     readonly actual: number,
   ) {
     super(`stream ${streamId} is at version ${actual}, expected ${String(expected)}`);
-    this.name = 'WrongExpectedVersionError';
   }
 }
 
 /** A programming error in how a transaction takes its key locks; see `lockKeys`. */
-export class KeyLockError extends NonRetriableError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'KeyLockError';
-  }
-}
+export class KeyLockError extends NonRetriableError {}

@@ -1,4 +1,5 @@
 import { trace } from '@opentelemetry/api';
+import { DomainError } from '@orderflow/decider';
 import { DlqHeaders, Headers } from '../headers.js';
 import { NonRetriableError, isRetriable } from '../errors.js';
 import { backoffDelay } from './backoff.js';
@@ -76,6 +77,7 @@ describe('failureKind', () => {
     expect(failureKind(withCode('40P01'))).toBe('conflict');
     expect(failureKind(withCode('40001'))).toBe('conflict');
     expect(failureKind(new NonRetriableError('bad'))).toBe('poison');
+    expect(failureKind(new DomainError('a closed account takes no deposits'))).toBe('poison');
     expect(failureKind(withCode('23505'))).toBe('failed');
     expect(failureKind(new Error('database says no'))).toBe('failed');
   });

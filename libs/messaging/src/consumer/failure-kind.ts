@@ -7,7 +7,9 @@ import { isRetriable } from '../errors.js';
  *   dead-lettered, so a database blip costs time, not messages.
  * - `conflict`: a deadlock or serialization failure with a concurrent transaction;
  *   trying again usually succeeds.
- * - `poison`: the error says trying again cannot help (`retriable === false`).
+ * - `poison`: the error says trying again cannot help (`retriable === false`): a
+ *   decider's DomainError, an undecodable value, a record whose history is missing.
+ *   It is dead-lettered on its first attempt.
  * - `failed`: anything else; retried a bounded number of times, then dead-lettered.
  */
 export type FailureKind = 'unavailable' | 'conflict' | 'poison' | 'failed';

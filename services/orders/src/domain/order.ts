@@ -8,7 +8,7 @@
  * again: late facts about it are ignored here (the other services compensate their
  * own side when they see OrderCancelled).
  */
-import { assertNever } from '@orderflow/decider';
+import { DomainError, assertNever } from '@orderflow/decider';
 
 export interface Money {
   amountMinor: number;
@@ -93,13 +93,10 @@ export interface OrderState {
 export const initialState: OrderState = { status: 'NEW' };
 
 /** A command that the order's current state does not allow; the HTTP layer maps it to 409. */
-export class OrderConflictError extends Error {
-  override readonly name = 'OrderConflictError';
-}
+export class OrderConflictError extends DomainError {}
 
 /** A command whose content is invalid whatever the state; the HTTP layer maps it to 422. */
-export class InvalidOrderError extends Error {
-  override readonly name = 'InvalidOrderError';
+export class InvalidOrderError extends DomainError {
   constructor(
     message: string,
     readonly field: string,

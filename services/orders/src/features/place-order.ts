@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { OrderflowError } from '@orderflow/decider';
 import { HttpProblem } from '@orderflow/platform';
 import type { OrdersDb } from '../infra/database.js';
 import type { PlaceOrderRequest } from '../http/schemas.js';
@@ -6,8 +7,9 @@ import type { Admission } from './admission-policy.js';
 import type { OrderPlacements } from './order-placements.js';
 
 /** Admission control refused a new order (see AdmissionControl); nothing was written. */
-export class OverloadedError extends Error {
-  override readonly name = 'OverloadedError';
+export class OverloadedError extends OrderflowError {
+  readonly retriable = true;
+
   constructor(readonly retryAfterSeconds: number) {
     super('too many orders in flight to finish this one before its deadline; try again later');
   }
