@@ -18,6 +18,7 @@ import { handleBatch } from './handle-batch.js';
 import type { InboundMessage } from './inbound-message.js';
 import { toInboundMessage } from './inbound-message.js';
 import { consumerMetrics } from './consumer-metrics.js';
+import { OffsetCommits } from './offset-commits.js';
 
 export type { AfterCommit, BeforeBatch, MessageHandler } from './handle-batch.js';
 
@@ -46,6 +47,8 @@ export interface MessageConsumerOptions<T = undefined> {
   partitionsConsumedConcurrently?: number;
   /** Records handled in one transaction at most. */
   maxBatchSize?: number;
+  /** Offsets are committed at most this often (see OffsetCommits); 0 after every batch. */
+  commitIntervalMs?: number;
   fromBeginning?: boolean;
   consumer?: Partial<ConsumerConfig>;
   registry?: Registry;
@@ -71,6 +74,9 @@ export class MessageConsumer<T = undefined> {
   private readonly logger: Logger;
   private readonly tracer: Tracer;
   private readonly metrics: ReturnType<typeof consumerMetrics>;
+  private readonly offsets: OffsetCommits;
+  /** Batches being handled now: a graceful stop lets them finish before it commits. */
+  private readonly inFlight = new Set<Promise<void>>();
   private joined = false;
 
   constructor(private readonly options: MessageConsumerOptions<T>) {
@@ -84,6 +90,14 @@ export class MessageConsumer<T = undefined> {
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
     this.consumer.on(this.consumer.events.CRASH, () => (this.joined = false));
+    this.offsets = new OffsetCommits(
+      (offsets) => this.consumer.commitOffsets(offsets),
+      options.commitIntervalMs ?? 1_000,
+      this.logger,
+    );
+    // Best effort: what is handled but not committed yet would go to the partition's
+    // next owner again (and be a duplicate there).
+    this.consumer.on(this.consumer.events.REBALANCING, () => void this.offsets.flush());
     this.metrics = consumerMetrics(options.registry ?? new Registry());
   }
 
@@ -102,7 +116,9 @@ export class MessageConsumer<T = undefined> {
     await this.consumer.run({
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.eachBatch(payload),
+      // Offsets are committed by `this.offsets`, not after every batch.
+      autoCommit: false,
+      eachBatch: (payload) => this.track(this.eachBatch(payload)),
     });
   }
 
@@ -113,6 +129,10 @@ export class MessageConsumer<T = undefined> {
    */
   async stop(): Promise<void> {
     this.stopping.abort();
+    // While the consumer still runs (a stopped kafkajs consumer commits nothing).
+    await Promise.allSettled(this.inFlight);
+    await this.offsets.flush();
+    this.offsets.close();
     await this.consumer.disconnect();
     await this.producer?.disconnect();
     this.joined = false;
@@ -127,12 +147,19 @@ export class MessageConsumer<T = undefined> {
     this.consumer.resume(topics.map((topic) => ({ topic })));
   }
 
+  private track(batch: Promise<void>): Promise<void> {
+    this.inFlight.add(batch);
+    const done = () => this.inFlight.delete(batch);
+    batch.then(done, done);
+    return batch;
+  }
+
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const heartbeat = () => payload.heartbeat();
     const size = this.options.maxBatchSize ?? 200;
     for (let i = 0; i < batch.messages.length; i += size) {
-      if (!payload.isRunning() || payload.isStale()) return;
+      if (!payload.isRunning() || payload.isStale() || this.stopping.signal.aborted) return;
       const records = batch.messages
         .slice(i, i + size)
         .map((m) => toInboundMessage(batch.topic, batch.partition, m));
@@ -140,7 +167,9 @@ export class MessageConsumer<T = undefined> {
       for (const r of records) this.metrics.recordAge(r.topic, (now - Number(r.timestamp)) / 1000);
       await this.handleChunk(records, heartbeat);
       crashPoint('consumer.after-commit');
-      payload.resolveOffset(records.at(-1)!.offset);
+      const last = records.at(-1)!;
+      payload.resolveOffset(last.offset);
+      await this.offsets.resolved(last.topic, last.partition, last.offset);
       await heartbeat();
     }
   }

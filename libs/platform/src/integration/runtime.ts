@@ -56,6 +56,12 @@ export const messagingConfigSchema = z.object({
    * wake every idle consumer more often.
    */
   KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
+  /**
+   * Consumed offsets are committed at most this often (0: after every batch). What a
+   * crash leaves uncommitted is delivered again and the inbox drops it: this bounds
+   * that re-delivery, and saves an OffsetCommit request per batch.
+   */
+  KAFKA_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   /** Inbox entries older than this are pruned hourly; keep it far above any redelivery window. */
   INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(14),
   /** Prefix for topic and consumer-group names: isolates environments sharing one cluster. */
@@ -193,6 +199,7 @@ export async function createMessaging(
         fromBeginning: true,
         partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
         maxBatchSize: config.CONSUMER_MAX_BATCH,
+        commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
         consumer: {
           sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
           heartbeatInterval: config.KAFKA_HEARTBEAT_INTERVAL_MS,
