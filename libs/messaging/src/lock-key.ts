@@ -23,15 +23,28 @@ import type { Executor } from './types.js';
  * refuse, without a query, to write a key that it did not lock.
  */
 export async function lockKeys(trx: Executor, keys: readonly string[]): Promise<void> {
+  await lockKeysWith(trx, keys, async (wanted) => {
+    if (wanted.length > 0) await sql`select orderflow_lock_keys(${wanted}::text[])`.execute(trx);
+  });
+}
+
+/**
+ * `lockKeys` inside a statement of the caller's: `lock` runs a statement that calls
+ * `orderflow_lock_keys(wanted)` first (with `wanted` empty when every key is already
+ * held), and the keys count as held once it returns.
+ */
+export async function lockKeysWith<R>(
+  trx: Executor,
+  keys: readonly string[],
+  lock: (wanted: string[]) => Promise<R>,
+): Promise<R> {
   const unique = [...new Set(keys)];
   if (unique.length === 0) throw new KeyLockError('lockKeys needs at least one key');
   const held = heldKeys.get(trx);
-  // Locking a key this transaction already holds is a no-op, so that a command run
-  // inside a consumer's transaction (which locked the record's keys first) composes.
   const wanted = held ? unique.filter((k) => !held.has(k)) : unique;
-  if (wanted.length === 0) return;
+  let result: R;
   try {
-    await sql`select orderflow_lock_keys(${wanted}::text[])`.execute(trx);
+    result = await lock(wanted);
   } catch (error) {
     if ((error as { code?: string }).code === LOCK_AFTER_WRITE) {
       throw new KeyLockError(
@@ -42,6 +55,7 @@ export async function lockKeys(trx: Executor, keys: readonly string[]): Promise<
     throw error;
   }
   heldKeys.set(trx, new Set([...(held ?? []), ...wanted]));
+  return result;
 }
 
 /** The SQLSTATE `orderflow_lock_keys` raises when the transaction already wrote. */

@@ -92,9 +92,61 @@ const lockKeysFunction: Migration = {
   },
 };
 
+/**
+ * The start of a consumer's batch transaction in one round trip instead of three: the
+ * keys locked (`orderflow_lock_keys`), the message ids recorded in the inbox, and the
+ * streams read. Each statement of a plpgsql function takes its own snapshot, so the
+ * streams are read after the locks are held and see what the previous holder of a key
+ * committed (one statement doing all three would read a snapshot from before its wait).
+ *
+ * Rows come back in two kinds: an inbox row (`message_id` set, the rest null) for each
+ * id seen for the first time, then the streams' events in stream and version order.
+ */
+const beginBatchFunction: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      create or replace function orderflow_begin_batch(
+        lock_keys text[], inbox_consumer text, message_ids text[], stream_ids text[]
+      )
+      returns table (
+        message_id text, stream_id text, version integer, event_id uuid, type text,
+        data jsonb, metadata jsonb, global_position bigint, recorded_at timestamptz
+      )
+      language plpgsql as $$
+      #variable_conflict use_column
+      begin
+        if cardinality(lock_keys) > 0 then
+          perform orderflow_lock_keys(lock_keys);
+        end if;
+        return query
+          insert into inbox as i (consumer, message_id)
+          select inbox_consumer, id from unnest(message_ids) as id
+          on conflict (consumer, message_id) do nothing
+          returning i.message_id, null::text, null::integer, null::uuid, null::text,
+            null::jsonb, null::jsonb, null::bigint, null::timestamptz;
+        return query
+          select null::text, e.stream_id, e.version, e.event_id, e.type, e.data, e.metadata,
+            e.global_position, e.recorded_at
+          from events e
+          where e.stream_id = any(stream_ids)
+          order by e.stream_id, e.version;
+      end
+      $$`.execute(db);
+  },
+  async down(db: Kysely<unknown>) {
+    await sql`drop function if exists orderflow_begin_batch(text[], text, text[], text[])`.execute(
+      db,
+    );
+  },
+};
+
 /** The messaging migrations, for a service that prefers to merge them into its own set. */
 export function messagingMigrations(): Record<string, Migration> {
-  return { '0001_messaging_tables': tables, '0002_lock_keys_function': lockKeysFunction };
+  return {
+    '0001_messaging_tables': tables,
+    '0002_lock_keys_function': lockKeysFunction,
+    '0003_begin_batch_function': beginBatchFunction,
+  };
 }
 
 /**

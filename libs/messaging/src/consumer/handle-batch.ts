@@ -1,8 +1,7 @@
 import { context } from '@opentelemetry/api';
-import { recordAllInInbox } from '../inbox/inbox.js';
 import { withUnitOfWork } from '../event-store/unit-of-work.js';
 import { crashPoint } from '../crash-point.js';
-import { lockKeys } from '../lock-key.js';
+import { beginBatch } from './begin-batch.js';
 import type { Executor } from '../types.js';
 import type { Delivery } from './delivery.js';
 import type { HandlerContext } from './inbound-message.js';
@@ -41,8 +40,8 @@ export interface BatchResult {
 }
 
 /**
- * Handles deliveries (in offset order) in ONE transaction: their keys locked in one
- * statement, their ids in the inbox in one statement, their streams read in one, then
+ * Handles deliveries (in offset order) in ONE transaction: their keys locked, their ids
+ * in the inbox and their streams read in one statement (`beginBatch`), then
  * each new one's handler in its own trace context, in a unit of work whose writes
  * (events, projections, outbox, deferred writes) go out together at the end. A record
  * that throws rolls the whole transaction back; the caller then handles the records
@@ -54,15 +53,15 @@ export async function handleBatch<T>(
   ctx: Omit<HandlerContext<T>, 'traceContext' | 'decoded'>,
 ): Promise<BatchResult> {
   return parts.db.transaction().execute(async (trx) => {
-    // First, before any write: see lockKeys for why the order matters.
-    await lockKeys(
-      trx,
-      deliveries.flatMap((d) => d.keys),
-    );
-    const fresh = await recordAllInInbox(
+    // First, before any write (see lockKeys for why the order matters): the keys
+    // locked, the ids in the inbox and the streams read, in one round trip.
+    const keys = [...new Set(deliveries.flatMap((d) => d.keys))];
+    const { fresh, streams } = await beginBatch(
       trx,
       parts.inboxName,
+      keys,
       deliveries.map((d) => d.message.id!),
+      keys,
     );
     const duplicates = new Set<Delivery<unknown>>();
     const toHandle: Delivery<T>[] = [];
@@ -75,7 +74,7 @@ export async function handleBatch<T>(
     if (toHandle.length === 0) return { duplicates, afterCommit };
     // The batch's writes through the event store go out together when the unit flushes.
     await withUnitOfWork(trx, async (unit) => {
-      await unit.prefetch(toHandle.flatMap((d) => d.keys));
+      unit.know(keys, streams);
       await parts.beforeBatch?.(trx, toHandle);
       for (const d of toHandle) {
         const done = await context.with(d.context, () =>

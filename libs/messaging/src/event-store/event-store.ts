@@ -146,6 +146,11 @@ export async function readStreams(
     .orderBy('stream_id')
     .orderBy('version')
     .execute();
+  return streamsOf(rows);
+}
+
+/** Event rows in stream and version order, as streams by id. */
+export function streamsOf(rows: Iterable<EventRow>): Map<string, StreamEvents> {
   const streams = new Map<string, StreamEvents>();
   for (const row of rows) {
     const stream = streams.get(row.stream_id) ?? { events: [], version: 0 };
@@ -180,7 +185,10 @@ async function streamVersion(trx: Executor, streamId: string): Promise<number> {
   return row?.version ?? 0;
 }
 
-export function toRecorded(row: Selectable<EventsTable>): RecordedEvent {
+/** A row of `events` as the event store reads it (its transaction id aside). */
+export type EventRow = Omit<Selectable<EventsTable>, 'tx_id'>;
+
+export function toRecorded(row: EventRow): RecordedEvent {
   return {
     streamId: row.stream_id,
     version: row.version,

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { WrongExpectedVersionError } from '../errors.js';
 import { assertKeysLocked } from '../lock-key.js';
 import type { OutboxMessage } from '../outbox/enqueue.js';
-import { writeOutbox } from '../outbox/enqueue.js';
+import { OUTBOX_CHANNEL, insertOutboxRows, writeOutbox } from '../outbox/enqueue.js';
 import { captureTraceContext } from '../tracing.js';
 import type { Executor } from '../types.js';
 import type { NewEvent, RecordedEvent, StreamEvents } from './event-store.js';
@@ -44,8 +44,14 @@ export class UnitOfWork {
   async prefetch(streamIds: Iterable<string>): Promise<void> {
     const missing = [...new Set(streamIds)].filter((id) => !this.streams.has(id));
     if (missing.length === 0) return;
-    const read = await readStreams(this.trx, missing);
-    for (const id of missing) this.streams.set(id, read.get(id) ?? { events: [], version: 0 });
+    this.know(missing, await readStreams(this.trx, missing));
+  }
+
+  /** Streams read elsewhere in this transaction (an id `read` lacks is a new stream). */
+  know(streamIds: Iterable<string>, read: ReadonlyMap<string, StreamEvents>): void {
+    for (const id of streamIds) {
+      if (!this.streams.has(id)) this.streams.set(id, read.get(id) ?? { events: [], version: 0 });
+    }
   }
 
   /** The stream as this unit sees it: as read, plus what the unit appended. */
@@ -115,17 +121,40 @@ export class UnitOfWork {
     this.deferred.set(key, entry);
   }
 
-  /** Writes everything collected, in the transaction; called once, before commit. */
+  /**
+   * Writes everything collected, in the transaction; called once, before commit. The
+   * events and the outbox rows go in one statement; the projections follow (they see
+   * the events' global positions).
+   */
   async flush(): Promise<void> {
-    if (this.appended.length > 0) await this.insertEvents();
+    const written = this.outbox.length;
+    await this.writeEventsAndOutbox();
     for (const [projection, events] of this.projected) await projection.apply(this.trx, events);
     for (const { items, write } of this.deferred.values()) await write(this.trx, items as never[]);
-    await writeOutbox(this.trx, this.outbox);
+    // Rows a projection or a deferred write enqueued while the unit flushed.
+    await writeOutbox(this.trx, this.outbox.slice(written));
   }
 
-  private async insertEvents(): Promise<void> {
+  private async writeEventsAndOutbox(): Promise<void> {
+    if (this.appended.length === 0) return writeOutbox(this.trx, this.outbox);
+    const events = this.insertEvents();
+    const { rows: stored } =
+      this.outbox.length === 0
+        ? await events.execute(this.trx)
+        : await sql<{ event_id: string; global_position: string }>`
+            with outboxed as (${insertOutboxRows(this.outbox)}), written as (${events})
+            select w.event_id, w.global_position
+            from written w, (select pg_notify(${OUTBOX_CHANNEL}, '')) as notified`.execute(
+            this.trx,
+          );
+    const positions = new Map(stored.map((s) => [s.event_id, s.global_position]));
+    for (const { event } of this.appended)
+      event.globalPosition = positions.get(event.eventId) ?? '';
+  }
+
+  private insertEvents() {
     const rows = this.appended;
-    const { rows: stored } = await sql<{ event_id: string; global_position: string }>`
+    return sql<{ event_id: string; global_position: string }>`
       insert into events (stream_id, version, event_id, type, data, metadata, recorded_at)
       select e.stream_id, e.version, e.event_id, e.type, e.data, e.metadata, ${this.now}
       from unnest(
@@ -137,9 +166,7 @@ export class UnitOfWork {
         ${rows.map((r) => r.metadata)}::jsonb[]
       ) with ordinality as e(stream_id, version, event_id, type, data, metadata, ord)
       order by e.ord
-      returning event_id, global_position`.execute(this.trx);
-    const positions = new Map(stored.map((s) => [s.event_id, s.global_position]));
-    for (const { event } of rows) event.globalPosition = positions.get(event.eventId) ?? '';
+      returning event_id, global_position`;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import { context } from '@opentelemetry/api';
+import type { RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import { Headers } from '../headers.js';
 import { assertKeysLocked } from '../lock-key.js';
@@ -73,22 +74,33 @@ export async function writeOutbox(
   trace: Context = context.active(),
 ): Promise<void> {
   if (messages.length === 0) return;
+  await sql`
+    with written as (${insertOutboxRows(messages, trace)})
+    select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+}
+
+/**
+ * The insert of `writeOutbox`, to be part of a larger statement (a CTE): the rows in
+ * the order given, each with the trace it continues. The statement must also
+ * `pg_notify(OUTBOX_CHANNEL, '')`.
+ */
+export function insertOutboxRows(
+  messages: readonly OutboxMessage[],
+  trace: Context = context.active(),
+): RawBuilder<unknown> {
   const shared = JSON.stringify(captureTraceContext(trace));
   const traceContexts = messages.map((m) =>
     m.context ? JSON.stringify(captureTraceContext(m.context)) : shared,
   );
-  await sql`
-    with written as (
-      insert into outbox (topic, key, value, headers, trace_context)
-      select m.topic, m.key, m.value, m.headers, m.trace_context
-      from unnest(
-        ${messages.map((m) => m.topic)}::text[],
-        ${messages.map((m) => m.key)}::text[],
-        ${messages.map((m) => m.value)}::bytea[],
-        ${messages.map((m) => JSON.stringify(m.headers))}::jsonb[],
-        ${traceContexts}::jsonb[]
-      ) with ordinality as m(topic, key, value, headers, trace_context, ord)
-      order by m.ord
-    )
-    select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+  return sql`
+    insert into outbox (topic, key, value, headers, trace_context)
+    select m.topic, m.key, m.value, m.headers, m.trace_context
+    from unnest(
+      ${messages.map((m) => m.topic)}::text[],
+      ${messages.map((m) => m.key)}::text[],
+      ${messages.map((m) => m.value)}::bytea[],
+      ${messages.map((m) => JSON.stringify(m.headers))}::jsonb[],
+      ${traceContexts}::jsonb[]
+    ) with ordinality as m(topic, key, value, headers, trace_context, ord)
+    order by m.ord`;
 }
