@@ -7,6 +7,33 @@ import tseslint from 'typescript-eslint';
 
 const infrastructure = ['kafkajs', '@kafkajs/*', 'pg', 'kysely', 'express', '@opentelemetry/*'];
 
+// What domain code may not import: I/O libraries, the I/O-bound workspace libraries, and
+// Node's I/O modules. (`node:assert` and `node:crypto` stay allowed: they do no I/O.)
+const nodeIo = [
+  'fs',
+  'fs/promises',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'child_process',
+  'dgram',
+  'dns',
+  'tls',
+  'worker_threads',
+  'cluster',
+  'readline',
+];
+const domainBanned = [
+  ...infrastructure,
+  'prom-client',
+  'nodemailer',
+  '@orderflow/*',
+  '!@orderflow/decider',
+  '!@orderflow/events',
+  ...nodeIo.flatMap((m) => [m, `node:${m}`]),
+];
+
 // Nx module boundaries: which kinds of project may import which.
 const boundaries = {
   enforceBuildableLibDependency: false,
@@ -46,9 +73,10 @@ const boundaries = {
     },
     { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
     {
+      // libs/decider: the pure core every service's domain/ builds on.
       sourceTag: 'type:domain',
-      onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:util'],
-      bannedExternalImports: infrastructure,
+      onlyDependOnLibsWithTags: ['type:domain'],
+      bannedExternalImports: [...infrastructure, 'prom-client', 'nodemailer'],
     },
   ],
 };
@@ -77,14 +105,39 @@ export default tseslint.config(
     },
   },
   {
-    // Domain code inside a service (deciders, saga reactions) is pure: no I/O libraries.
-    files: ['services/*/src/domain/**/*.ts'],
+    // Domain code (each service's domain/, and libs/decider) is pure: it imports the
+    // decider core and the generated event types, nothing that does I/O.
+    files: ['services/*/src/domain/**/*.ts', 'libs/decider/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@orderflow/events',
+              allowTypeImports: true,
+              message: 'domain code uses the generated event types only (import type)',
+            },
+          ],
+          patterns: [{ group: domainBanned, message: 'domain code is pure; do I/O in features/' }],
+        },
+      ],
+    },
+  },
+  {
+    // Application code never ships the test harness or the local-stack CLI.
+    files: ['services/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/test-support/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: infrastructure, message: 'domain code is pure; do I/O in the shell' },
+            {
+              group: ['@orderflow/testing', '@orderflow/platform/testing', '@orderflow/stack'],
+              message: 'test and local-stack code stays out of the services; use it in specs',
+            },
           ],
         },
       ],
