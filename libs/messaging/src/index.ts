@@ -24,12 +24,8 @@ export { UnitOfWork, deferWrite, withUnitOfWork } from './event-store/unit-of-wo
 export { unitOfWorkOf } from './event-store/current-unit.js';
 export type { HandleCommandOptions, HandleCommandResult } from './event-store/handle-command.js';
 export { handleCommand } from './event-store/handle-command.js';
-export type { Projection, ProjectionRunnerOptions } from './event-store/projections.js';
-export {
-  ProjectionRunner,
-  catchUpProjection,
-  rebuildProjection,
-} from './event-store/projections.js';
+export type { Projection } from './event-store/projections.js';
+export { catchUpProjection, rebuildProjection } from './event-store/projections.js';
 
 export type { EnqueueOptions, OutboxMessage } from './outbox/enqueue.js';
 export { OUTBOX_CHANNEL, enqueue, writeOutbox } from './outbox/enqueue.js';

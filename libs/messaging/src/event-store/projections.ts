@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import type { Executor, Logger } from '../types.js';
-import { defaultLogger, messagingDb } from '../types.js';
+import type { Executor } from '../types.js';
+import { messagingDb } from '../types.js';
 import type { RecordedEvent } from './event-store.js';
 import { toRecorded } from './event-store.js';
 
 /**
  * A read model built from events. Inline, `apply` runs in the command's transaction
- * (`handleCommand({ projections })`); async, a `ProjectionRunner` feeds it from the
- * global log. Either way `reset` + replay rebuilds it (`rebuildProjection`).
+ * (`handleCommand({ projections })`); `catchUpProjection` feeds it from the global log.
+ * Either way `reset` + replay rebuilds it (`rebuildProjection`).
  */
 export interface Projection {
   name: string;
@@ -145,50 +145,4 @@ async function moveCheckpoint(
     .set({ tx_id: last.tx_id, position: last.global_position, updated_at: sql`now()` })
     .where('name', '=', name)
     .execute();
-}
-
-export interface ProjectionRunnerOptions {
-  db: Executor;
-  projections: readonly Projection[];
-  pollIntervalMs?: number;
-  batchSize?: number;
-  logger?: Logger;
-}
-
-/** Keeps async projections caught up by polling the event log. */
-export class ProjectionRunner {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private readonly stopSignal = new AbortController();
-
-  constructor(private readonly options: ProjectionRunnerOptions) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.stopSignal.abort();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    const { db, projections, pollIntervalMs = 500, batchSize = 500 } = this.options;
-    const logger = this.options.logger ?? defaultLogger;
-    while (this.running) {
-      for (const projection of projections) {
-        try {
-          await catchUpProjection(db, projection, batchSize);
-        } catch (error) {
-          logger.error('projection failed; retrying', { projection: projection.name, error });
-        }
-      }
-      await sleep(pollIntervalMs, undefined, { signal: this.stopSignal.signal }).catch(
-        () => undefined,
-      );
-    }
-  }
 }

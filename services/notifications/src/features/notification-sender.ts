@@ -2,6 +2,7 @@ import type { Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { LeaderLoop, crashPoint, restoreTraceContext } from '@orderflow/messaging';
 import type { EventPublisher, Logger } from '@orderflow/platform';
+import { SpanAttributes } from '@orderflow/telemetry';
 import type pg from 'pg';
 import type { Counter, Registry } from 'prom-client';
 import { retryDelayMs } from '../domain/notification.js';
@@ -135,7 +136,7 @@ export class NotificationSender {
     const parent = restoreTraceContext(row.trace_context);
     const span = this.tracer.startSpan(
       'smtp send',
-      { kind: SpanKind.CLIENT, attributes: { 'orderflow.order_id': row.order_id } },
+      { kind: SpanKind.CLIENT, attributes: { [SpanAttributes.orderId]: row.order_id } },
       parent,
     );
     try {
