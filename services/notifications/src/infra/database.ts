@@ -19,7 +19,8 @@ export type NotificationStatus = 'PENDING' | 'SENT';
 
 /**
  * One row per (order, kind): the primary key is the dedupe that makes "exactly one
- * notification per order outcome" (invariant I6) hold however often the outcome arrives.
+ * notification per order outcome" (invariant I6, docs/invariants.md) hold however
+ * often the outcome arrives.
  * The e-mail is rendered when the row is written, so a re-send is the same e-mail.
  */
 export interface NotificationsTable {

@@ -6,7 +6,7 @@ import type { ObserveSaga } from './saga-metrics.js';
 
 /**
  * Cancels orders that stayed PENDING past the saga deadline (reason TIMEOUT): a lost
- * reply or a stuck service must not leave an order open forever (invariant I1).
+ * reply or a stuck service must not leave an order open forever (invariant I1, docs/invariants.md).
  * Every instance may run it: the order's lock and the decider make a second
  * cancellation a no-op. The cancellation continues the order's trace. The payment and the reservation, if any, are compensated by
  * their services when they see OrderCancelled.

@@ -21,7 +21,7 @@ interface ViewRow {
  * Applies payment events to the balances and to payments_view, inline, in the
  * command's transaction: an authorization takes the amount from the balance, a refund
  * gives it back. So a balance is always its opening balance minus the net charges
- * (invariant I4), and a rebuild can recompute it from the event log.
+ * (invariant I4, docs/invariants.md), and a rebuild can recompute it from the event log.
  *
  * Any number of events costs at most three statements: the balance changes summed per
  * customer, and the view rows folded per order (an event that sets a row whole, and a

@@ -12,7 +12,8 @@ type Patch = Record<string, unknown> & { order_id: string; updated_at: string };
  * Applies shipment events to the stock and to shipments_view, inline, in the
  * command's transaction: a scheduled shipment moves its units from available to
  * reserved, a cancelled one moves them back. So available + reserved stays at the
- * opening stock (invariant I5), and a rebuild can recompute both from the event log.
+ * opening stock (invariant I5, docs/invariants.md), and a rebuild can recompute both
+ * from the event log.
  *
  * Any number of events costs at most three statements: the stock moves summed per
  * SKU, and the view's changes folded per order, updating the rows that exist and
