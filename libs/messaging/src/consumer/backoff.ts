@@ -12,15 +12,20 @@ export const defaultRetryPolicy: RetryPolicy = {
 };
 
 /**
- * Exponential backoff with full jitter: a random delay between 0 and the capped
- * exponential bound, so that consumers failing together do not retry together.
- * `attempt` is the attempt that just failed, from 1.
+ * The one backoff: exponential from `initialDelayMs`, capped at `maxDelayMs`, with
+ * jitter so that work failing together does not retry together. Full jitter (the
+ * default) waits between 0 and the bound; equal jitter between half the bound and the
+ * bound, for retries that should never come back at once (an SMTP server that just
+ * refused). `attempt` is the attempt that just failed, from 1.
  */
 export function backoffDelay(
   attempt: number,
-  policy: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'>,
+  policy: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'> & { jitter?: 'full' | 'equal' },
   random: () => number = Math.random,
 ): number {
-  const bound = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
-  return Math.floor(random() * bound);
+  const exponent = Math.min(Math.max(attempt - 1, 0), 30);
+  const bound = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** exponent);
+  return policy.jitter === 'equal'
+    ? Math.round(bound / 2 + (random() * bound) / 2)
+    : Math.floor(random() * bound);
 }

@@ -16,6 +16,16 @@ describe('backoffDelay', () => {
     expect(upper).toEqual([99, 199, 399, 799, 999, 999]);
     expect(backoffDelay(3, policy, () => 0)).toBe(0);
   });
+
+  it('with equal jitter, waits between half and all of the step, never above the cap', () => {
+    const smtp = { initialDelayMs: 1_000, maxDelayMs: 60_000, jitter: 'equal' as const };
+    expect(backoffDelay(1, smtp, () => 0)).toBe(500);
+    expect(backoffDelay(1, smtp, () => 1)).toBe(1_000);
+    expect(backoffDelay(2, smtp, () => 1)).toBe(2_000);
+    expect(backoffDelay(4, smtp, () => 0.5)).toBe(6_000);
+    expect(backoffDelay(50, smtp, () => 1)).toBe(60_000);
+    expect(backoffDelay(10_000, { ...smtp, maxDelayMs: 1_000 }, () => 1)).toBe(1_000);
+  });
 });
 
 describe('error classification', () => {

@@ -2,8 +2,7 @@ import type { CancellationReason, IntegrationEvent, NotificationKind } from '@or
 
 /**
  * The notifications service's rules, pure: which events are order outcomes, how a
- * notification is identified, who receives it, and how long to wait before trying
- * an SMTP delivery again. Time, randomness and configuration arrive as arguments.
+ * notification is identified and who receives it. Configuration arrives as arguments.
  */
 export type Outcome =
   | { kind: 'ORDER_CONFIRMED' }
@@ -54,14 +53,4 @@ export function messageIdFor(orderId: string, kind: NotificationKind): string {
 export function recipientFor(customerId: string, domain: string): string {
   const local = customerId.replace(/[^A-Za-z0-9._+-]/g, '_').toLowerCase();
   return `${local}@${domain}`;
-}
-
-/**
- * How long to wait after the `attempts`-th failed delivery: exponential from one
- * second, capped at `maxMs`, with "equal jitter" (half fixed, half random) so that
- * notifications that failed together do not all retry at the same instant.
- */
-export function retryDelayMs(attempts: number, maxMs: number, random: () => number): number {
-  const exponential = Math.min(maxMs, 1_000 * 2 ** Math.min(Math.max(attempts - 1, 0), 20));
-  return Math.round(exponential / 2 + (random() * exponential) / 2);
 }

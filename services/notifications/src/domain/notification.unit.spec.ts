@@ -1,5 +1,5 @@
 import type { IntegrationEvent } from '@orderflow/events';
-import { messageIdFor, outcomeOf, recipientFor, retryDelayMs } from './notification.js';
+import { messageIdFor, outcomeOf, recipientFor } from './notification.js';
 
 const orderId = '7f1c9a3e-0b5d-4c1e-9f00-123456789abc';
 
@@ -57,20 +57,5 @@ describe('recipientFor', () => {
 
   it('replaces characters that are unsafe in an unquoted local part', () => {
     expect(recipientFor('a b@c"d', 'example.test')).toBe('a_b_c_d@example.test');
-  });
-});
-
-describe('retryDelayMs', () => {
-  const max = 60_000;
-  it('doubles from one second, between half and all of the step', () => {
-    expect(retryDelayMs(1, max, () => 0)).toBe(500);
-    expect(retryDelayMs(1, max, () => 1)).toBe(1_000);
-    expect(retryDelayMs(2, max, () => 1)).toBe(2_000);
-    expect(retryDelayMs(4, max, () => 0.5)).toBe(6_000);
-  });
-
-  it('never exceeds the cap, however many attempts failed', () => {
-    expect(retryDelayMs(50, max, () => 1)).toBe(max);
-    expect(retryDelayMs(10_000, 1_000, () => 1)).toBe(1_000);
   });
 });

@@ -1,11 +1,10 @@
 import type { Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { LeaderLoop, crashPoint, restoreTraceContext } from '@orderflow/messaging';
+import { LeaderLoop, backoffDelay, crashPoint, restoreTraceContext } from '@orderflow/messaging';
 import type { EventPublisher, Logger } from '@orderflow/platform';
 import { SpanAttributes } from '@orderflow/telemetry';
 import type pg from 'pg';
 import type { Counter, Registry } from 'prom-client';
-import { retryDelayMs } from '../domain/notification.js';
 import type { NotificationsDb } from '../infra/database.js';
 import type { MailTransport } from '../infra/mail-transport.js';
 import { SENDER_CHANNEL } from '../infra/sender-channel.js';
@@ -152,7 +151,11 @@ export class NotificationSender {
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(err) });
       span.end();
       this.metrics.failures.inc({ kind: row.kind });
-      const delay = retryDelayMs(row.attempts + 1, this.options.retryMaxMs, random);
+      const delay = backoffDelay(
+        row.attempts + 1,
+        { initialDelayMs: 1_000, maxDelayMs: this.options.retryMaxMs, jitter: 'equal' },
+        random,
+      );
       this.options.logger.warn(
         { err, orderId: row.order_id, kind: row.kind, attempts: row.attempts + 1, delay },
         'notification not sent; will retry',
