@@ -159,7 +159,10 @@ export class Toxiproxy {
     return this.call('DELETE', `/proxies/${proxy}/toxics/${name}`);
   }
 
-  /** Bytes each proxy has passed on, both ways, by proxy name. */
+  /**
+   * Bytes each proxy has taken in, both ways, by proxy name. Toxiproxy counts a
+   * connection's bytes when it ends: read this once the clients have disconnected.
+   */
   async bytes(): Promise<Record<string, number>> {
     const res = await fetch(`${this.api}/metrics`, { signal: AbortSignal.timeout(10_000) });
     if (!res.ok) throw new Error(`toxiproxy /metrics: ${res.status}`);
@@ -171,11 +174,14 @@ export class Toxiproxy {
   }
 }
 
-/** Sums Toxiproxy's `toxiproxy_proxy_sent_bytes_total` samples per proxy. Pure. */
+/**
+ * Sums Toxiproxy's `toxiproxy_proxy_received_bytes_total` samples per proxy (counted
+ * however a connection ended; the sent bytes only when it ended without an error). Pure.
+ */
 export function bytesByProxy(metrics: string): Record<string, number> {
   const bytes: Record<string, number> = {};
   for (const line of metrics.split('\n')) {
-    const sample = /^toxiproxy_proxy_sent_bytes_total\{(.*)\}\s+(\S+)$/.exec(line);
+    const sample = /^toxiproxy_proxy_received_bytes_total\{(.*)\}\s+(\S+)$/.exec(line);
     if (!sample) continue;
     const proxy = /(?:^|,)proxy="([^"]*)"/.exec(sample[1]!)?.[1];
     if (proxy !== undefined) bytes[proxy] = (bytes[proxy] ?? 0) + Number(sample[2]);

@@ -64,14 +64,16 @@ describe('the network of a run', () => {
     expect(toxicsOf({ ...base, kind: 'cut' })).toEqual([]);
   });
 
-  it("sums the bytes each proxy passed on from Toxiproxy's metrics", () => {
+  it("sums the bytes each proxy took in from Toxiproxy's metrics", () => {
+    const sample = (metric: string, direction: string, proxy: string, value: string) =>
+      `toxiproxy_proxy_${metric}_bytes_total{direction="${direction}",listener="127.0.0.1:1",proxy="${proxy}",upstream="127.0.0.1:2"} ${value}`;
     const metrics = [
-      '# HELP toxiproxy_proxy_sent_bytes_total',
-      '# TYPE toxiproxy_proxy_sent_bytes_total counter',
-      'toxiproxy_proxy_sent_bytes_total{direction="downstream",listener="127.0.0.1:1",proxy="orders-kafka",upstream="127.0.0.1:2"} 1000',
-      'toxiproxy_proxy_sent_bytes_total{direction="upstream",listener="127.0.0.1:1",proxy="orders-kafka",upstream="127.0.0.1:2"} 24',
-      'toxiproxy_proxy_received_bytes_total{direction="upstream",listener="127.0.0.1:1",proxy="orders-kafka",upstream="127.0.0.1:2"} 99',
-      'toxiproxy_proxy_sent_bytes_total{direction="downstream",listener="127.0.0.1:3",proxy="orders-postgres",upstream="127.0.0.1:4"} 5e+06',
+      '# HELP toxiproxy_proxy_received_bytes_total',
+      '# TYPE toxiproxy_proxy_received_bytes_total counter',
+      sample('received', 'downstream', 'orders-kafka', '1000'),
+      sample('received', 'upstream', 'orders-kafka', '24'),
+      sample('sent', 'upstream', 'orders-kafka', '99'),
+      sample('received', 'downstream', 'orders-postgres', '5e+06'),
     ].join('\n');
     expect(bytesByProxy(metrics)).toEqual({ 'orders-kafka': 1024, 'orders-postgres': 5_000_000 });
   });

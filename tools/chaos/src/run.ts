@@ -36,7 +36,7 @@ export interface RunResult {
   check: CheckResult & { byInvariant: Record<string, number> };
   /** What the topics carried, per producing service. */
   records: Record<ServiceName, number>;
-  /** With network faults: bytes each service's proxy (`<service>-kafka`, `-postgres`) passed on. */
+  /** With network faults: bytes each service's proxy (`<service>-kafka`, `-postgres`) carried. */
   proxied?: Record<string, number>;
   logDir: string;
 }
@@ -174,6 +174,11 @@ export async function runChaos(options: ChaosOptions, planned?: Fault[]): Promis
     await injector.settled();
 
     const snapshot = await observer.snapshot(load.accepted);
+    // The services stop before the proxies' byte counts are read: Toxiproxy counts a
+    // connection's bytes when it closes.
+    const stopping = fleet;
+    fleet = undefined;
+    await stopping.stopAll();
     const proxied = await infra.network?.toxiproxy.bytes();
     const result = check(snapshot);
     const outcomes: Record<string, number> = {};
