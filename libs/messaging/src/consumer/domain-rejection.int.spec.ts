@@ -69,7 +69,7 @@ describe('a decider rejection in a consumer', () => {
         attempts.set(body, (attempts.get(body) ?? 0) + 1);
         const command: Command =
           body === 'close' ? { type: 'Close' } : { type: 'Deposit', amount: body.length };
-        await handleCommand(trx, { decider: account, streamId: 'account-1', command });
+        await handleCommand(trx, { decider: account, streamId: message.key!, command });
       },
     });
     await send(topic, 'account-1', 'close');
@@ -90,7 +90,8 @@ describe('a decider rejection in a consumer', () => {
       'dlq-error-class': 'AccountClosedError',
       'dlq-attempts': '1',
     });
-    // Once in its batch, which rolls back, and once alone, to isolate it: never retried.
-    expect(attempts.get('deposit-after-close')).toBe(2);
+    // At most once in its batch, which rolls back, and once alone, to isolate it; a
+    // retriable error would be tried five times alone.
+    expect(attempts.get('deposit-after-close')).toBeLessThanOrEqual(2);
   });
 });
