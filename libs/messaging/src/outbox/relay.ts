@@ -10,7 +10,7 @@ import { OUTBOX_CHANNEL } from './enqueue.js';
 import { LeaderLoop } from './leader-loop.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import { relayMetrics } from './relay-metrics.js';
-import { deleteRows, readCommitted } from './outbox-rows.js';
+import { deleteRows, takeCommitted } from './outbox-rows.js';
 import { publishRows } from './publish-rows.js';
 
 export interface OutboxRelayOptions {
@@ -40,8 +40,9 @@ export interface OutboxRelayOptions {
  * acks=all, so per-key order is kept (ADR 0002). A crash between send and delete
  * re-sends those rows after restart: consumers dedupe on `ce_id`.
  *
- * Pipelined: the delete of one batch runs while the next is read and sent. The rows
- * in flight are excluded from the next read, so none is sent twice by one leader.
+ * One statement per batch: the rows of the batch just published are deleted by the
+ * statement that reads the next (`takeCommitted`), so a pass that empties the outbox
+ * costs a read and a send per batch, and one statement more.
  */
 export class OutboxRelay {
   private producer: Producer | undefined;
@@ -49,8 +50,8 @@ export class OutboxRelay {
   private readonly metrics: RelayMetrics;
   private readonly logger: Logger;
   private readonly tracer: Tracer;
-  /** The delete of the last published batch, and the ids it removes. */
-  private deleting: { ids: string[]; done: Promise<void> } | undefined;
+  /** Rows published and not deleted yet: the next read deletes them. */
+  private published: string[] = [];
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = options.logger ?? defaultLogger;
@@ -66,7 +67,6 @@ export class OutboxRelay {
       onPassFailed: async (error, failures) => {
         this.metrics.publishErrors.inc();
         this.logger.warn('outbox relay: publish failed; retrying', { error, failures });
-        await this.settleDelete();
         // A fresh producer next time: kafkajs' idempotent producer can be left with
         // sequence numbers the broker no longer accepts after a failed send.
         await this.producer?.disconnect().catch(() => undefined);
@@ -92,7 +92,7 @@ export class OutboxRelay {
   /** Finishes the batch in flight, disconnects and releases the lock. */
   async stop(): Promise<void> {
     await this.loop.stop();
-    await this.settleDelete();
+    await this.deletePublished();
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
   }
@@ -100,23 +100,13 @@ export class OutboxRelay {
   /** Publishes one batch; returns how many rows it published. */
   private async publishBatch(): Promise<number> {
     const { db, batchSize = 500, hooks } = this.options;
-    const rows = await readCommitted(db, batchSize, this.deleting?.ids ?? []);
-    if (rows.length === 0) {
-      await this.settleDelete(true);
-      return 0;
-    }
+    const rows = await takeCommitted(db, batchSize, this.published);
+    this.published = [];
+    if (rows.length === 0) return 0;
     hooks?.beforeSend?.();
     await publishRows(await this.connectedProducer(), this.tracer, rows);
     hooks?.afterSend?.();
-    // One delete in flight at a time: wait for the previous one (it ran during this
-    // read and send), then start this batch's and return to read the next.
-    await this.settleDelete(true);
-    const ids = rows.map((r) => r.id);
-    const done = deleteRows(db, ids);
-    // Awaited by settleDelete; until then a failure (the database restarting, say) must
-    // not surface as an unhandled rejection.
-    done.catch(() => undefined);
-    this.deleting = { ids, done };
+    this.published = rows.map((r) => r.id);
     const now = Date.now();
     for (const row of rows)
       this.metrics.publishLatency.observe((now - row.created_at.getTime()) / 1000);
@@ -124,19 +114,18 @@ export class OutboxRelay {
     return rows.length;
   }
 
-  /** Waits for the delete in flight; a failure is thrown when `rethrow`, else dropped. */
-  private async settleDelete(rethrow = false): Promise<void> {
-    const pending = this.deleting;
-    if (!pending) return;
-    try {
-      await pending.done;
-    } catch (error) {
-      // Those rows were published; if they stay, the next read sends them again and
-      // consumers drop the duplicates.
-      if (rethrow) throw error;
-    } finally {
-      if (this.deleting === pending) this.deleting = undefined;
-    }
+  /**
+   * On stop: rows published since the last read. If this fails they stay, the next
+   * leader sends them again and consumers drop the duplicates.
+   */
+  private async deletePublished(): Promise<void> {
+    const ids = this.published;
+    this.published = [];
+    await deleteRows(this.options.db, ids).catch((error: unknown) =>
+      this.logger.warn('outbox relay: published rows not deleted; they are sent again', {
+        error,
+      }),
+    );
   }
 
   private async connectedProducer(): Promise<Producer> {
