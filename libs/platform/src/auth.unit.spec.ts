@@ -1,6 +1,13 @@
 import { testAuth, testIssuer, testToken, TokenIssuer } from '@orderflow/testing';
-import type { Authenticator } from './auth.js';
-import { customerFilter, hasScopes, jwtAuthenticator, maySee, unauthenticated } from './auth.js';
+import type { Authenticator, Principal } from './auth.js';
+import {
+  customerFilter,
+  hasScopes,
+  jwtAuthenticator,
+  maySee,
+  unauthenticated,
+  VerifiedTokens,
+} from './auth.js';
 import type { HttpProblem } from './problem.js';
 
 describe('jwtAuthenticator', () => {
@@ -96,5 +103,44 @@ describe('jwtAuthenticator', () => {
     const anyone = await unauthenticated.authenticate(undefined);
     expect(hasScopes(anyone, ['orders:write'])).toBe(true);
     expect(maySee(anyone, 'c-bob')).toBe(true);
+  });
+});
+
+describe('VerifiedTokens', () => {
+  const ada: Principal = {
+    subject: 'c-ada',
+    scopes: new Set(['orders:write']),
+    sees: { allCustomers: false, customerId: 'c-ada' },
+  };
+  const t0 = 1_700_000_000_000;
+
+  it('keeps a verified token until its exp, when that comes first', () => {
+    const tokens = new VerifiedTokens(60);
+    tokens.remember('token-a', ada, t0 / 1000 + 10, t0);
+    expect(tokens.get('token-a', t0 + 9_999)).toBe(ada);
+    expect(tokens.get('token-a', t0 + 10_000)).toBeUndefined();
+    expect(tokens.get('token-b', t0)).toBeUndefined();
+  });
+
+  it('keeps it for the window at most, however late its exp', () => {
+    const tokens = new VerifiedTokens(60);
+    tokens.remember('token-a', ada, t0 / 1000 + 3_600, t0);
+    expect(tokens.get('token-a', t0 + 59_999)).toBe(ada);
+    expect(tokens.get('token-a', t0 + 60_000)).toBeUndefined();
+  });
+
+  it('never keeps an expired token, and drops the least recently used when full', () => {
+    const tokens = new VerifiedTokens(60, 2);
+    tokens.remember('expired', ada, t0 / 1000 - 1, t0);
+    expect(tokens.get('expired', t0)).toBeUndefined();
+    tokens.remember('a', ada, t0 / 1000 + 600, t0);
+    tokens.remember('b', ada, t0 / 1000 + 600, t0);
+    expect(tokens.get('a', t0)).toBe(ada);
+    tokens.remember('c', ada, t0 / 1000 + 600, t0);
+    expect([tokens.get('a', t0), tokens.get('b', t0), tokens.get('c', t0)]).toEqual([
+      ada,
+      undefined,
+      ada,
+    ]);
   });
 });
