@@ -20,6 +20,9 @@ export function sagaConsole(config: StackConfig): Component {
     CONSOLE_HOST: config.host,
     CONSOLE_PORT: String(config.ports.console),
     ORDERS_URL: config.endpoints.ordersUrl,
+    PAYMENTS_URL: `http://${config.host}:${config.ports.services.payments}`,
+    SHIPPING_URL: `http://${config.host}:${config.ports.services.shipping}`,
+    NOTIFICATIONS_URL: `http://${config.host}:${config.ports.services.notifications}`,
     JAEGER_QUERY_URL: config.endpoints.jaegerQueryUrl,
     MAIL_API_URL: config.endpoints.mailApiUrl,
     KAFKA_BROKERS: config.endpoints.kafkaBrokers.join(','),
@@ -31,10 +34,18 @@ export function sagaConsole(config: StackConfig): Component {
     startTimeoutMs: 60_000,
     provision: () => Promise.resolve(),
     async prepare() {
-      // Read and place orders for every demo customer; a week, as long as a stack runs.
+      // Read and place orders for every demo customer, and read what the other services
+      // know of an order (an event's details); a week, as long as a stack runs.
       const issuer = await devIssuer(config);
       env['SERVICES_TOKEN'] = await issuer.mint({
-        scopes: ['orders:read', 'orders:write', 'orderflow:admin'],
+        scopes: [
+          'orders:read',
+          'orders:write',
+          'payments:read',
+          'shipping:read',
+          'notifications:read',
+          'orderflow:admin',
+        ],
         subject: 'console',
         ttlSeconds: 7 * 24 * 3_600,
       });
