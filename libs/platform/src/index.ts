@@ -28,6 +28,8 @@ export type { OperationSpec, ResponseSpec } from './openapi-operation.js';
 export { SchemaComponents, unresolvedRefs } from './openapi.js';
 export type { JsonSchema } from './openapi.js';
 export { storedText } from './stored-text.js';
+export { PollLoop } from './poll-loop.js';
+export type { PollLoopOptions } from './poll-loop.js';
 export { onShutdown } from './lifecycle.js';
 export type { Closer } from './lifecycle.js';
 export { createLogger } from './logger.js';

@@ -1,4 +1,5 @@
 import type { Logger } from '@orderflow/platform';
+import { PollLoop } from '@orderflow/platform';
 import { MetricNames } from '@orderflow/telemetry';
 import { sql } from 'kysely';
 import type { Registry } from 'prom-client';
@@ -30,8 +31,7 @@ export interface AdmissionOptions {
  * have seen.
  */
 export class AdmissionControl {
-  private readonly stopping = new AbortController();
-  private loop: Promise<void> | undefined;
+  private readonly loop: PollLoop;
   private position: string | undefined;
   private sampledAt = 0;
   private rate: number | undefined;
@@ -41,8 +41,6 @@ export class AdmissionControl {
   /** Finished since the last sample began: that sample may not have counted them. */
   private settledSinceSample = 0;
   private readonly refused: Counter;
-  /** Ends the sampler's idle pause early (set only while it pauses idle). */
-  private wake: (() => void) | undefined;
 
   constructor(
     private readonly db: OrdersDb,
@@ -81,15 +79,24 @@ export class AdmissionControl {
       help: 'New orders refused up front because the sagas in flight would not drain in time',
       registers: [registry],
     });
+    this.loop = new PollLoop({
+      tick: () => this.sample(),
+      // Idle, the first admitted order to settle wakes the sampler early.
+      pauseMs: () =>
+        this.signal().inFlight === 0
+          ? { ms: this.options.idleSampleMs ?? 2_000, wakeable: true }
+          : this.options.sampleMs,
+      onError: (err) =>
+        this.logger.warn({ err }, 'admission control: load sample failed; keeping the last one'),
+    });
   }
 
   start(): void {
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.loop;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /**
@@ -112,7 +119,7 @@ export class AdmissionControl {
         this.uncommitted -= 1;
         this.settledSinceSample += 1;
         // Woken after the transaction ended, the sample sees the order once, not twice.
-        this.wake?.();
+        this.loop.wake();
       },
     };
   }
@@ -146,33 +153,5 @@ export class AdmissionControl {
       inFlight: this.pending + this.uncommitted + this.settledSinceSample,
       completionsPerSecond: this.rate ?? 0,
     };
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping.signal.aborted) {
-      try {
-        await this.sample();
-      } catch (err) {
-        this.logger.warn({ err }, 'admission control: load sample failed; keeping the last one');
-      }
-      const idle = this.signal().inFlight === 0;
-      await this.pause(idle ? (this.options.idleSampleMs ?? 2_000) : this.options.sampleMs, idle);
-    }
-  }
-
-  /** Waits `ms`, or less when the control stops or, if `wakeable`, an admitted order settles. */
-  private pause(ms: number, wakeable: boolean): Promise<void> {
-    const signal = this.stopping.signal;
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-      if (wakeable) this.wake = done;
-    });
   }
 }

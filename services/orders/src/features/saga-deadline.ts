@@ -1,19 +1,19 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventPublisher, Logger } from '@orderflow/platform';
+import { PollLoop } from '@orderflow/platform';
 import type { OrdersDb } from '../infra/database.js';
 import { cancelOrder } from './cancel-order.js';
 import type { ObserveSaga } from './saga-metrics.js';
 
 /**
  * Cancels orders that stayed PENDING past the saga deadline (reason TIMEOUT): a lost
- * reply or a stuck service must not leave an order open forever (invariant I1, docs/invariants.md).
- * Every instance may run it: the order's lock and the decider make a second
- * cancellation a no-op. The cancellation continues the order's trace. The payment and the reservation, if any, are compensated by
- * their services when they see OrderCancelled.
+ * reply or a stuck service must not leave an order open forever (invariant I1,
+ * docs/invariants.md). Every instance may run it: the order's lock and the decider
+ * make a second cancellation a no-op. The cancellation continues the order's trace.
+ * The payment and the reservation, if any, are compensated by their services when
+ * they see OrderCancelled.
  */
 export class SagaDeadline {
-  private readonly stopping = new AbortController();
-  private loop: Promise<void> | undefined;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly db: OrdersDb,
@@ -21,15 +21,24 @@ export class SagaDeadline {
     private readonly logger: Logger,
     private readonly observe: ObserveSaga,
     private readonly options: { deadlineMs: number; scanEveryMs: number; batchSize?: number },
-  ) {}
-
-  start(): void {
-    this.loop = this.run();
+  ) {
+    this.loop = new PollLoop({
+      tick: async () => {
+        const cancelled = await this.cancelOverdue();
+        if (cancelled > 0)
+          this.logger.info({ cancelled }, 'cancelled orders past the saga deadline');
+      },
+      pauseMs: () => this.options.scanEveryMs,
+      onError: (err) => this.logger.error({ err }, 'saga deadline scan failed'),
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.loop;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass: cancels up to a batch of overdue orders; returns how many it cancelled. */
@@ -54,20 +63,5 @@ export class SagaDeadline {
       cancelled += result.events.length > 0 ? 1 : 0;
     }
     return cancelled;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping.signal.aborted) {
-      try {
-        const cancelled = await this.cancelOverdue();
-        if (cancelled > 0)
-          this.logger.info({ cancelled }, 'cancelled orders past the saga deadline');
-      } catch (err) {
-        this.logger.error({ err }, 'saga deadline scan failed');
-      }
-      await sleep(this.options.scanEveryMs, undefined, { signal: this.stopping.signal }).catch(
-        () => undefined,
-      );
-    }
   }
 }
