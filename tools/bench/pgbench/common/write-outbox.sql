@@ -1,8 +1,8 @@
--- Mirrors libs/messaging/src/outbox/enqueue.ts writeOutbox(), the last write of a unit
--- of work's flush (event-store/unit-of-work.ts) and of the notification sender's
--- markSent: every outbox row of the transaction in one insert, and NOTIFY for the relay
--- (delivered on commit). `returning id` and the ids read back are the bench's addition:
--- the relay pass that follows deletes those rows. {{topics}} {{keys}} text[],
+-- Mirrors libs/messaging/src/outbox/enqueue.ts writeOutbox(), the outbox write of the
+-- notification sender's markSent (no unit of work there) and of a unit of work's flush
+-- without events: every outbox row of the transaction in one insert, and NOTIFY for the
+-- relay (delivered on commit). `returning id` and the ids read back are the bench's
+-- addition: the relay pass that follows deletes those rows. {{topics}} {{keys}} text[],
 -- {{values}} bytea[], {{headers}} {{trace_contexts}} jsonb[]; the ids go to
 -- :{{prefix}}outbox_ids.
 with written as (

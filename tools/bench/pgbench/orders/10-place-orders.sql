@@ -5,8 +5,9 @@
 -- order-commands.ts executeOrderCommand → handleCommand ('no_stream': handleCommand
 -- loads nothing, but the unit of work's append, libs/messaging/src/event-store/
 -- unit-of-work.ts UnitOfWork.append → stream → prefetch, reads the stream it does not
--- know yet: one read per order); then the unit's flush: the OrderPlaced events, the
--- orders_view rows (projections/orders-view.ts, one insert), the outbox rows. Then each
+-- know yet: one read per order); then the unit's flush: the OrderPlaced events and the
+-- outbox rows in one statement, the orders_view rows (projections/orders-view.ts, one
+-- insert). Then each
 -- request's read of its order (http/routes.ts → read-orders.ts findOrder). The
 -- admission sample (features/admission.ts, every 250 ms) is not per order.
 begin;
@@ -14,7 +15,7 @@ begin;
 -- @repeat {{batch}}
 select * from events where stream_id = any(:stream_of_{{i}}::text[]) order by stream_id, version;
 -- @end
--- @include common/insert-events.sql streams=:streams versions=:placed_versions event_ids=:placed_events types=:placed_types data=:placed_data metadata=:metadata
+-- @include common/insert-events-and-outbox.sql streams=:streams versions=:placed_versions event_ids=:placed_events types=:placed_types data=:placed_data metadata=:metadata topics=:topics keys=:order_ids values=:placed_values headers=:placed_headers trace_contexts=:trace_contexts prefix=placed_
 insert into orders_view (order_id, customer_id, correlation_id, status, total_minor,
   currency, items, cancel_reason, cancel_detail, payment_id, shipment_id, placed_at,
   updated_at, version)
@@ -22,7 +23,6 @@ select r.order_id, r.customer_id, r.correlation_id, r.status, r.total_minor, r.c
   r.items, r.cancel_reason, r.cancel_detail, r.payment_id, r.shipment_id, r.placed_at,
   r.updated_at, r.version
 from jsonb_populate_recordset(null::orders_view, :view_rows::jsonb) r;
--- @include common/write-outbox.sql topics=:topics keys=:order_ids values=:placed_values headers=:placed_headers trace_contexts=:trace_contexts prefix=placed_
 commit;
 -- @repeat {{batch}}
 select * from orders_view where order_id = :order_id_{{i}};

@@ -3,8 +3,8 @@
 -- prepareBatch (the batch's accounts locked and read, in customer order; Kysely's
 -- `in (…)` list is `= any` here), then per record payment-commands.ts handle
 -- (AuthorizePayment through handleCommand: PaymentAuthorized appended and enqueued),
--- and the flush: the events, projections/ledger.ts (balances moved per customer in one
--- update, payments_view rows in one upsert), the outbox rows.
+-- and the flush: the events and the outbox rows in one statement, projections/ledger.ts
+-- (balances moved per customer in one update, payments_view rows in one upsert).
 -- The OrderConfirmed (orders.events) and ShipmentScheduled (shipping.events) records of
 -- the order are not reacted to (payment-commands.ts reactsTo): no transaction at all.
 -- @include common/consumer-batch.sql keys=:keys message_ids=:placed_messages
@@ -12,7 +12,7 @@ select customer_id, balance_minor, currency from accounts
 where customer_id = any(:customers::text[])
 order by customer_id
 for update;
--- @include common/insert-events.sql streams=:streams versions=:authorized_versions event_ids=:authorized_events types=:authorized_types data=:authorized_data metadata=:metadata
+-- @include common/insert-events-and-outbox.sql streams=:streams versions=:authorized_versions event_ids=:authorized_events types=:authorized_types data=:authorized_data metadata=:metadata topics=:topics keys=:order_ids values=:authorized_values headers=:authorized_headers trace_contexts=:trace_contexts prefix=authorized_
 update accounts a set balance_minor = a.balance_minor + d.delta, updated_at = now()
 from unnest(:customers::text[], :deltas::bigint[]) as d(customer_id, delta)
 where a.customer_id = d.customer_id
@@ -26,5 +26,4 @@ on conflict (order_id) do update set payment_id = excluded.payment_id,
   customer_id = excluded.customer_id, amount_minor = excluded.amount_minor,
   currency = excluded.currency, status = excluded.status, reason = excluded.reason,
   updated_at = excluded.updated_at;
--- @include common/write-outbox.sql topics=:topics keys=:order_ids values=:authorized_values headers=:authorized_headers trace_contexts=:trace_contexts prefix=authorized_
 commit;

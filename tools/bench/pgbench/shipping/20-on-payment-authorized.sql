@@ -4,12 +4,13 @@
 -- shipments_view, then their stock rows locked and read in SKU order), then per record
 -- shipment-commands.ts handle (RecordPaymentAuthorized through handleCommand:
 -- PaymentNoted + ShipmentScheduled appended, ShipmentScheduled enqueued), and the flush:
--- the events, projections/reservations.ts (the units moved per SKU in one update, the
--- shipments_view rows patched in one update; all exist, so no insert), the outbox rows.
+-- the events and the outbox rows in one statement, projections/reservations.ts (the
+-- units moved per SKU in one update, the shipments_view rows patched in one update; all
+-- exist, so no insert).
 -- @include common/consumer-batch.sql keys=:keys message_ids=:paid_messages
 select lines from shipments_view where order_id = any(:order_ids::text[]);
 select sku, available from stock where sku = any(:skus::text[]) order by sku for update;
--- @include common/insert-events.sql streams=:paid_streams versions=:paid_versions event_ids=:paid_events types=:paid_types data=:paid_data metadata=:paid_metadata
+-- @include common/insert-events-and-outbox.sql streams=:paid_streams versions=:paid_versions event_ids=:paid_events types=:paid_types data=:paid_data metadata=:paid_metadata topics=:topics keys=:order_ids values=:scheduled_values headers=:scheduled_headers trace_contexts=:trace_contexts prefix=scheduled_
 update stock s set available = s.available - m.units, reserved = s.reserved + m.units,
   updated_at = now()
 from unnest(:skus::text[], :units::integer[]) as m(sku, units)
@@ -28,5 +29,4 @@ from jsonb_array_elements(:scheduled_patches::jsonb) as e(p),
   jsonb_populate_record(null::shipments_view, e.p) as r
 where v.order_id = r.order_id
 returning v.order_id;
--- @include common/write-outbox.sql topics=:topics keys=:order_ids values=:scheduled_values headers=:scheduled_headers trace_contexts=:trace_contexts prefix=scheduled_
 commit;

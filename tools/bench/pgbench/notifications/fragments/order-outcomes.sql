@@ -5,8 +5,9 @@
 -- handle (OrderPlaced: a contact, deferred; OrderConfirmed: a PENDING notification,
 -- deferred), and the flush: the contacts in one insert, the notifications in one insert
 -- and NOTIFY for the sender (Kysely's multi-row VALUES are unnests here). Nothing goes to
--- the outbox or the event store: no outbox statement, and the batch's stream read (of
--- the order ids) finds nothing. {{tx}}: the setup's variable prefix of this transaction.
+-- the outbox or the event store: no outbox statement, and orderflow_begin_batch's stream
+-- read (of the order ids) finds nothing. {{tx}}: the setup's variable prefix of this
+-- transaction.
 -- @include common/consumer-batch.sql keys=:{{tx}}_keys message_ids=:{{tx}}_messages
 \if {{confirmed}} > 0
 select * from order_contacts where order_id = any(:{{tx}}_confirmed_ids::text[]);
