@@ -30,6 +30,13 @@ export interface Address {
   country: string;
 }
 
+/** What a customer asks for when placing an order; the order's id and time are added on placing. */
+export interface PlaceOrderRequest {
+  customerId: string;
+  items: OrderLine[];
+  shippingAddress: Address;
+}
+
 /** Why an order was cancelled. UNDELIVERABLE follows a ShipmentFailed(UNDELIVERABLE). */
 export type CancelReason =
   'PAYMENT_DECLINED' | 'OUT_OF_STOCK' | 'UNDELIVERABLE' | 'CUSTOMER_REQUEST' | 'TIMEOUT';

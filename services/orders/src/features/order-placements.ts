@@ -4,7 +4,7 @@ import type { Executor } from '@orderflow/messaging';
 import { deferWrite, lockKeys, withUnitOfWork } from '@orderflow/messaging';
 import type { Causation, EventPublisher } from '@orderflow/platform';
 import type { Insertable, Kysely } from 'kysely';
-import type { PlaceOrderRequest } from '../http/schemas.js';
+import type { PlaceOrderRequest } from '../domain/order.js';
 import type { IdempotencyKeysTable, OrdersDatabase, OrdersDb } from '../infra/database.js';
 import { executeOrderCommand, lockKeysFor } from './order-commands.js';
 

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { OrderflowError } from '@orderflow/decider';
-import { HttpProblem } from '@orderflow/platform';
+import { DomainError, OrderflowError } from '@orderflow/decider';
+import type { PlaceOrderRequest } from '../domain/order.js';
 import type { OrdersDb } from '../infra/database.js';
-import type { PlaceOrderRequest } from '../http/schemas.js';
 import type { Admission } from './admission-policy.js';
 import type { OrderPlacements } from './order-placements.js';
 
@@ -12,6 +11,13 @@ export class OverloadedError extends OrderflowError {
 
   constructor(readonly retryAfterSeconds: number) {
     super('too many orders in flight to finish this one before its deadline; try again later');
+  }
+}
+
+/** An Idempotency-Key used before with a different request body; nothing was written. */
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor() {
+    super('this Idempotency-Key was used with a different request body');
   }
 }
 
@@ -81,11 +87,7 @@ async function findKey(
     .where('key', '=', key)
     .executeTakeFirst();
   if (!row) return undefined;
-  if (row.request_hash !== hash) {
-    throw HttpProblem.unprocessable('this Idempotency-Key was used with a different request body', [
-      { field: 'Idempotency-Key', message: 'reused with a different request body' },
-    ]);
-  }
+  if (row.request_hash !== hash) throw new IdempotencyKeyReusedError();
   return { orderId: row.order_id, replayed: true };
 }
 

@@ -1,7 +1,22 @@
 import type { Selectable } from 'kysely';
+import type { Money, OrderLine } from '../domain/order.js';
 import type { OrdersDb, OrdersViewTable } from '../infra/database.js';
-import type { OrderView } from '../http/schemas.js';
 import { streamOf } from './order-commands.js';
+
+/** An order as the read side shows it (the HTTP schema `Order` describes this shape). */
+export interface OrderView {
+  orderId: string;
+  customerId: string;
+  status: OrdersViewTable['status'];
+  total: Money;
+  items: OrderLine[];
+  cancellation: { reason: string; detail: string | null } | null;
+  paymentId: string | null;
+  shipmentId: string | null;
+  placedAt: string;
+  updatedAt: string;
+  version: number;
+}
 
 export async function findOrder(db: OrdersDb, orderId: string): Promise<OrderView | undefined> {
   const row = await db
@@ -91,6 +106,7 @@ function toView(row: Selectable<OrdersViewTable>): OrderView {
     customerId: row.customer_id,
     status: row.status,
     total: { amountMinor: Number(row.total_minor), currency: row.currency },
+    // A JSON column: the rows are written from validated order lines only.
     items: row.items as OrderView['items'],
     cancellation: row.cancel_reason
       ? { reason: row.cancel_reason, detail: row.cancel_detail }

@@ -18,7 +18,7 @@ import { cancelOrder } from '../features/cancel-order.js';
 import type { ObserveSaga } from '../features/saga-metrics.js';
 import type { AdmissionControl } from '../features/admission.js';
 import type { OrderPlacements } from '../features/order-placements.js';
-import { OverloadedError, placeOrder } from '../features/place-order.js';
+import { IdempotencyKeyReusedError, OverloadedError, placeOrder } from '../features/place-order.js';
 import { findOrder, listOrders, sagaHistory } from '../features/read-orders.js';
 import type { OrdersDb } from '../infra/database.js';
 import {
@@ -228,6 +228,11 @@ async function domainErrors<T>(fn: () => Promise<T>): Promise<T> {
     if (error instanceof OrderConflictError) throw HttpProblem.conflict(error.message);
     if (error instanceof OverloadedError) {
       throw HttpProblem.unavailable(error.message, error.retryAfterSeconds);
+    }
+    if (error instanceof IdempotencyKeyReusedError) {
+      throw HttpProblem.unprocessable(error.message, [
+        { field: 'Idempotency-Key', message: 'reused with a different request body' },
+      ]);
     }
     if (error instanceof InvalidOrderError) {
       throw HttpProblem.unprocessable(error.message, [

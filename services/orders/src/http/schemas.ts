@@ -131,7 +131,6 @@ export const order = z
     version: z.number().int(),
   })
   .meta({ id: 'Order' });
-export type OrderView = z.infer<typeof order>;
 
 export const orderWithHistory = order
   .extend({ history: z.array(sagaStep) })
