@@ -26,6 +26,12 @@ describe('backoffDelay', () => {
     expect(backoffDelay(50, smtp, () => 1)).toBe(60_000);
     expect(backoffDelay(10_000, { ...smtp, maxDelayMs: 1_000 }, () => 1)).toBe(1_000);
   });
+
+  it('without jitter, waits the bound itself: 200 ms doubling to 5 s for a failing leader', () => {
+    const leader = { initialDelayMs: 200, maxDelayMs: 5_000, jitter: 'none' as const };
+    const delays = [1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, leader, () => 0));
+    expect(delays).toEqual([200, 400, 800, 1_600, 3_200, 5_000, 5_000]);
+  });
 });
 
 describe('error classification', () => {

@@ -182,22 +182,4 @@ describe('MessageConsumer', () => {
     }
     expect(redriven).toEqual(['poison', 'always-failing']);
   });
-
-  it('pauses and resumes topics for back-pressure', async () => {
-    const [slow, other] = [uniqueName('consumer.paused'), uniqueName('consumer.other')];
-    await createTopics(kafka, [slow, other], 1);
-    const c = consumer([slow, other]);
-    await c.instance.start();
-    try {
-      c.instance.pause([slow]);
-      await send(slow, 'k', 'held-back');
-      await send(other, 'k', 'flows');
-      await eventually(async () => expect(await effects()).toEqual(['flows']));
-      expect(c.seen.map((m) => m.value?.toString())).toEqual(['flows']);
-      c.instance.resume([slow]);
-      await eventually(async () => expect(await effects()).toEqual(['flows', 'held-back']));
-    } finally {
-      await c.instance.stop();
-    }
-  });
 });

@@ -138,15 +138,6 @@ export class MessageConsumer<T = undefined> {
     this.joined = false;
   }
 
-  /** Back-pressure: stop fetching these topics (all by default) until `resume`. */
-  pause(topics: readonly string[] = this.options.topics): void {
-    this.consumer.pause(topics.map((topic) => ({ topic })));
-  }
-
-  resume(topics: readonly string[] = this.options.topics): void {
-    this.consumer.resume(topics.map((topic) => ({ topic })));
-  }
-
   private track(batch: Promise<void>): Promise<void> {
     this.inFlight.add(batch);
     const done = () => this.inFlight.delete(batch);

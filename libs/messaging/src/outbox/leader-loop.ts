@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { backoffDelay } from '../consumer/backoff.js';
 import { LeaderSession } from './leader-session.js';
 
 export interface LeaderLoopOptions {
@@ -16,12 +17,15 @@ export interface LeaderLoopOptions {
   lockRetryMs?: number;
   /** How often the leader proves that its connection, and with it the lock, is alive. */
   proveEveryMs?: number;
-  /** A failed pass; the loop backs off exponentially (100 ms to 5 s) and goes on. */
+  /** A failed pass; the loop backs off exponentially (200 ms to 5 s) and goes on. */
   onPassFailed(error: unknown, failures: number): void | Promise<void>;
   /** The session failed (connection lost, say); the loop starts over as a follower. */
   onSessionFailed(error: unknown): void;
   onLeadership?(leading: boolean): void;
 }
+
+/** One leader has no peers to spread its retries from: the plain exponential bound. */
+const passBackoff = { initialDelayMs: 200, maxDelayMs: 5_000, jitter: 'none' } as const;
 
 /**
  * A background worker of which exactly one instance per lock works at a time: it
@@ -104,7 +108,7 @@ export class LeaderLoop {
       } catch (error) {
         failures += 1;
         await this.options.onPassFailed(error, failures);
-        await this.idle(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
+        await this.idle(backoffDelay(failures, passBackoff));
       }
     }
   }

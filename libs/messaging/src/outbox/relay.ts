@@ -75,7 +75,8 @@ export class OutboxRelay {
       onSessionFailed: (error) => this.logger.error('outbox relay: session failed', { error }),
       onLeadership: (leading) => {
         this.metrics.leader.set(leading ? 1 : 0);
-        if (leading) this.logger.info('outbox relay: leader', { service: options.service });
+        // The service is in every line already: the logger's own fields carry it.
+        if (leading) this.logger.info('outbox relay: leader');
       },
     });
   }
