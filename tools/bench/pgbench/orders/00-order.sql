@@ -61,7 +61,6 @@ with o as materialized (
 select
 -- @repeat {{batch}}
   a.ids[{{i}}] as order_id_{{i}},
-  array[a.streams[{{i}}]]::text as stream_of_{{i}},
 -- @end
   now()::text as now,
   a.ids::text as order_ids,
