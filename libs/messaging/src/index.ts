@@ -17,7 +17,12 @@ export { captureTraceContext, restoreTraceContext } from './tracing.js';
 
 export type { Decider, DomainEvent } from './event-store/decider.js';
 export { fold } from './event-store/decider.js';
-export type { NewEvent, RecordedEvent, StreamEvents } from './event-store/event-store.js';
+export type {
+  EventRecord,
+  NewEvent,
+  RecordedEvent,
+  StreamEvents,
+} from './event-store/event-store.js';
 export { appendEvents, loadStream, readStream, readStreams } from './event-store/event-store.js';
 export type { BulkWrite } from './event-store/unit-of-work.js';
 export { UnitOfWork, deferWrite, withUnitOfWork } from './event-store/unit-of-work.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { KeyLockError } from './errors.js';
-import type { Executor } from './types.js';
+import type { Executor, MessagingTables } from './types.js';
 
 /**
  * Serialises the transactions that write events or outbox rows for the same keys
@@ -22,7 +22,10 @@ import type { Executor } from './types.js';
  * holds are remembered beside it in memory, so `enqueue` and `appendEvents` can
  * refuse, without a query, to write a key that it did not lock.
  */
-export async function lockKeys(trx: Executor, keys: readonly string[]): Promise<void> {
+export async function lockKeys<DB extends MessagingTables>(
+  trx: Executor<DB>,
+  keys: readonly string[],
+): Promise<void> {
   await lockKeysWith(trx, keys, async (wanted) => {
     if (wanted.length > 0) await sql`select orderflow_lock_keys(${wanted}::text[])`.execute(trx);
   });
@@ -33,8 +36,8 @@ export async function lockKeys(trx: Executor, keys: readonly string[]): Promise<
  * `orderflow_lock_keys(wanted)` first (with `wanted` empty when every key is already
  * held), and the keys count as held once it returns.
  */
-export async function lockKeysWith<R>(
-  trx: Executor,
+export async function lockKeysWith<DB extends MessagingTables, R>(
+  trx: Executor<DB>,
   keys: readonly string[],
   lock: (wanted: string[]) => Promise<R>,
 ): Promise<R> {
@@ -65,15 +68,18 @@ export const LOCK_AFTER_WRITE = 'OF001';
  * Keys locked per transaction object. A Kysely transaction is one object for its whole
  * life and is dropped after commit or rollback, so the entry goes with it.
  */
-const heldKeys = new WeakMap<Executor, Set<string>>();
+const heldKeys = new WeakMap<object, Set<string>>();
 
 /** `lockKeys` for a single key. */
-export function lockKey(trx: Executor, key: string): Promise<void> {
+export function lockKey<DB extends MessagingTables>(trx: Executor<DB>, key: string): Promise<void> {
   return lockKeys(trx, [key]);
 }
 
 /** Throws unless every key was locked by `lockKeys` in this transaction. */
-export function assertKeysLocked(trx: Executor, keys: Iterable<string>): void {
+export function assertKeysLocked<DB extends MessagingTables>(
+  trx: Executor<DB>,
+  keys: Iterable<string>,
+): void {
   const held = heldKeys.get(trx);
   const missing = [...new Set(keys)].filter((k) => !held?.has(k));
   if (missing.length > 0) {

@@ -1,6 +1,5 @@
 import type { Kysely, Migration, MigrationResultSet } from 'kysely';
 import { Migrator, sql } from 'kysely';
-import type { Executor } from './types.js';
 
 /**
  * The messaging tables every service database gets: the event store (`events`), the
@@ -151,9 +150,10 @@ export function messagingMigrations(): Record<string, Migration> {
 
 /**
  * Migrates the messaging tables with their own migration history tables, so that their
- * names never interleave with (and block) a service's own migration names.
+ * names never interleave with (and block) a service's own migration names. Any schema:
+ * the connection is the owner's, before the tables exist.
  */
-export async function migrateMessaging(db: Executor): Promise<MigrationResultSet> {
+export async function migrateMessaging<DB>(db: Kysely<DB>): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => messagingMigrations() },

@@ -1,12 +1,13 @@
-import type { ColumnType, Generated, Kysely } from 'kysely';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
 /**
- * Any Kysely instance or transaction whose database includes the messaging tables.
- * Services pass their own `Kysely<ServiceDB>`; Kysely's generics are invariant, so the
- * library accepts any schema and narrows to `MessagingTables` internally.
+ * A Kysely instance or transaction over a service's database, which includes the
+ * messaging tables. The library's functions are generic over `DB`, so a service's
+ * handlers, projections and bulk writes get back its own `Kysely<ServiceDB>`; inside,
+ * the library reads and writes only `MessagingTables` (see `messagingDb`). A
+ * transaction is a Kysely too; it is named so that `DB` is inferred from one.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
-export type Executor = Kysely<any>;
+export type Executor<DB extends MessagingTables = MessagingTables> = Kysely<DB> | Transaction<DB>;
 
 /** pg returns bigint and xid8 as strings: they do not fit a JS number in general. */
 type BigIntColumn = ColumnType<string, never, never>;
@@ -56,8 +57,11 @@ export interface MessagingTables {
   projection_checkpoints: ProjectionCheckpointsTable;
 }
 
-export function messagingDb(executor: Executor): Kysely<MessagingTables> {
-  return executor as Kysely<MessagingTables>;
+export function messagingDb<DB extends MessagingTables>(
+  executor: Executor<DB>,
+): Kysely<MessagingTables> {
+  // Kysely's database parameter is invariant; DB has every messaging table, so this only forgets the others.
+  return executor as unknown as Kysely<MessagingTables>;
 }
 
 /** Minimal structured logger; services pass theirs (pino and console both fit). */

@@ -1,3 +1,4 @@
+import type { QueryExecutorProvider } from 'kysely';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely';
 import pg from 'pg';
@@ -89,7 +90,7 @@ export async function migrateToLatest(
 }
 
 /** Readiness probe: the database answers a query. */
-export async function databaseAnswers(db: Kysely<unknown>): Promise<boolean> {
+export async function databaseAnswers(db: QueryExecutorProvider): Promise<boolean> {
   const { rows } = await sql<{ ok: number }>`select 1 as ok`.execute(db);
   return rows[0]?.ok === 1;
 }

@@ -1,3 +1,4 @@
+import type { MessagingTables } from '@orderflow/messaging';
 import type { Kysely } from 'kysely';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
@@ -35,10 +36,11 @@ export const baseConfigSchema = z.object({
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
-export interface ServiceContext {
+/** What a service's `start` gets; `DB` is the service's database (its tables and the messaging ones). */
+export interface ServiceContext<DB extends MessagingTables = MessagingTables> {
   logger: Logger;
   /** The pool of the runtime role (DATABASE_URL). */
-  db: Kysely<unknown>;
+  db: Kysely<DB>;
   metrics: Registry;
   /** Runs the service's migrations as the database owner and grants the runtime role. */
   migrate(migrations: Migrate): Promise<void>;
@@ -57,10 +59,10 @@ export interface ServiceParts {
  * registry, HTTP server with health/readiness/metrics, graceful shutdown. The
  * service's own `start` wires its features and returns what the shell serves.
  */
-export async function runService(
+export async function runService<DB extends MessagingTables>(
   name: string,
   config: BaseConfig,
-  start: (context: ServiceContext) => Promise<ServiceParts>,
+  start: (context: ServiceContext<DB>) => Promise<ServiceParts>,
 ): Promise<void> {
   const logger = createLogger({ service: name, level: config.LOG_LEVEL });
   const metrics = new Registry();
@@ -68,7 +70,7 @@ export async function runService(
   // The event-loop delay is sampled every 100 ms, not every 10 ms (prom-client's default):
   // a timer that woke an idle service 100 times a second.
   collectDefaultMetrics({ register: metrics, eventLoopMonitoringPrecision: 100 });
-  const db = createDatabase<unknown>({
+  const db = createDatabase<DB>({
     url: config.DATABASE_URL,
     poolMax: config.DATABASE_POOL_MAX,
     applicationName: name,

@@ -5,7 +5,7 @@ import type { NotificationsConfig } from './config.js';
 import { NotificationSender } from './features/notification-sender.js';
 import { lockKeysFor, orderOutcomes } from './features/record-order-outcomes.js';
 import { notificationsRoutes } from './http/routes.js';
-import type { NotificationsDb } from './infra/database.js';
+import type { NotificationsDatabase, NotificationsDb } from './infra/database.js';
 import { smtpTransport } from './infra/mail-transport.js';
 import { notificationsMigrations } from './infra/migrations.js';
 
@@ -15,13 +15,13 @@ import { notificationsMigrations } from './infra/migrations.js';
  */
 export async function startNotifications(
   config: NotificationsConfig,
-  context: ServiceContext,
+  context: ServiceContext<NotificationsDatabase>,
 ): Promise<ServiceParts> {
   await context.migrate(async (owner) => {
     await migrateMessaging(owner);
     await migrateToLatest(owner, notificationsMigrations);
   });
-  const db = context.db as unknown as NotificationsDb;
+  const db: NotificationsDb = context.db;
   const messaging = await createMessaging('notifications', ['orders'], config, context);
   const outcomes = orderOutcomes(config.NOTIFY_EMAIL_DOMAIN);
   const running = await messaging.start(outcomes.handle, lockKeysFor, {

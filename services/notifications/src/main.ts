@@ -3,7 +3,10 @@ import '@orderflow/platform/instrument';
 import { runService } from '@orderflow/platform';
 import { startNotifications } from './app.js';
 import { loadConfig } from './config.js';
+import type { NotificationsDatabase } from './infra/database.js';
 
 // Composition root: configuration is parsed once here and everything is passed down.
 const config = loadConfig();
-void runService('notifications', config, (context) => startNotifications(config, context));
+void runService<NotificationsDatabase>('notifications', config, (context) =>
+  startNotifications(config, context),
+);

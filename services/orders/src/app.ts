@@ -9,7 +9,7 @@ import { recordSagaFacts } from './features/record-saga-facts.js';
 import { SagaDeadline } from './features/saga-deadline.js';
 import { sagaMetrics } from './features/saga-metrics.js';
 import { ordersRoutes } from './http/routes.js';
-import type { OrdersDb } from './infra/database.js';
+import type { OrdersDatabase, OrdersDb } from './infra/database.js';
 import { ordersMigrations } from './infra/migrations.js';
 
 /**
@@ -18,14 +18,14 @@ import { ordersMigrations } from './infra/migrations.js';
  */
 export async function startOrders(
   config: OrdersConfig,
-  context: ServiceContext,
+  context: ServiceContext<OrdersDatabase>,
   version = '0.1.0',
 ): Promise<ServiceParts> {
   await context.migrate(async (owner) => {
     await migrateMessaging(owner);
     await migrateToLatest(owner, ordersMigrations);
   });
-  const db = context.db as unknown as OrdersDb;
+  const db: OrdersDb = context.db;
   const messaging = await createMessaging('orders', ['payments', 'shipping'], config, context);
   const observe = sagaMetrics(context.metrics);
   const running = await messaging.start(recordSagaFacts(messaging.publisher, observe), lockKeysFor);

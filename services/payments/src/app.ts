@@ -5,19 +5,19 @@ import type { PaymentsConfig } from './config.js';
 import { reactsTo } from './domain/saga.js';
 import { lockKeysFor, paymentFacts } from './features/payment-commands.js';
 import { paymentsRoutes } from './http/routes.js';
-import type { PaymentsDb } from './infra/database.js';
+import type { PaymentsDatabase, PaymentsDb } from './infra/database.js';
 import { demoAccounts, paymentsMigrations } from './infra/migrations.js';
 
 /** Wires payments: migrations, demo accounts, the relay, and the consumer of orders and shipping events. */
 export async function startPayments(
   config: PaymentsConfig,
-  context: ServiceContext,
+  context: ServiceContext<PaymentsDatabase>,
 ): Promise<ServiceParts> {
   await context.migrate(async (owner) => {
     await migrateMessaging(owner);
     await migrateToLatest(owner, paymentsMigrations);
   });
-  const db = context.db as unknown as PaymentsDb;
+  const db: PaymentsDb = context.db;
   if (config.SEED_DEMO_ACCOUNTS) {
     await db
       .insertInto('accounts')

@@ -3,7 +3,8 @@ import '@orderflow/platform/instrument';
 import { runService } from '@orderflow/platform';
 import { startPayments } from './app.js';
 import { loadConfig } from './config.js';
+import type { PaymentsDatabase } from './infra/database.js';
 
 // Composition root: configuration is parsed once here and everything is passed down.
 const config = loadConfig();
-void runService('payments', config, (context) => startPayments(config, context));
+void runService<PaymentsDatabase>('payments', config, (context) => startPayments(config, context));

@@ -5,19 +5,19 @@ import type { ShippingConfig } from './config.js';
 import { reactsTo } from './domain/saga.js';
 import { lockKeysFor, shipmentFacts } from './features/shipment-commands.js';
 import { shippingRoutes } from './http/routes.js';
-import type { ShippingDb } from './infra/database.js';
+import type { ShippingDatabase, ShippingDb } from './infra/database.js';
 import { demoStock, shippingMigrations } from './infra/migrations.js';
 
 /** Wires shipping: migrations, demo stock, the relay, and the consumer of orders and payments events. */
 export async function startShipping(
   config: ShippingConfig,
-  context: ServiceContext,
+  context: ServiceContext<ShippingDatabase>,
 ): Promise<ServiceParts> {
   await context.migrate(async (owner) => {
     await migrateMessaging(owner);
     await migrateToLatest(owner, shippingMigrations);
   });
-  const db = context.db as unknown as ShippingDb;
+  const db: ShippingDb = context.db;
   if (config.SEED_DEMO_STOCK) {
     await db
       .insertInto('stock')

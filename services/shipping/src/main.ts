@@ -3,7 +3,8 @@ import '@orderflow/platform/instrument';
 import { runService } from '@orderflow/platform';
 import { startShipping } from './app.js';
 import { loadConfig } from './config.js';
+import type { ShippingDatabase } from './infra/database.js';
 
 // Composition root: configuration is parsed once here and everything is passed down.
 const config = loadConfig();
-void runService('shipping', config, (context) => startShipping(config, context));
+void runService<ShippingDatabase>('shipping', config, (context) => startShipping(config, context));

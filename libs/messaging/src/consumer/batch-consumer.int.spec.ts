@@ -45,7 +45,7 @@ const record = (key: string, seq: number | string, id = randomUUID()): Message =
   headers: { [Headers.id]: id },
 });
 
-function consumer(topics: string[], options: Partial<MessageConsumerOptions> = {}) {
+function consumer(topics: string[], options: Partial<MessageConsumerOptions<undefined, DB>> = {}) {
   const registry = new Registry();
   const instance = new MessageConsumer({
     kafka,

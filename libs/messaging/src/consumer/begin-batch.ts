@@ -3,7 +3,7 @@ import type { EventRow } from '../event-store/event-store.js';
 import { streamsOf } from '../event-store/event-store.js';
 import type { StreamEvents } from '../event-store/event-store.js';
 import { lockKeysWith } from '../lock-key.js';
-import type { Executor } from '../types.js';
+import type { Executor, MessagingTables } from '../types.js';
 
 export interface BatchStart {
   /** The message ids the inbox had not seen: the records to handle. */
@@ -18,8 +18,8 @@ export interface BatchStart {
  * round trip (`orderflow_begin_batch`, see the messaging migrations). An id given twice
  * is fresh at most once.
  */
-export async function beginBatch(
-  trx: Executor,
+export async function beginBatch<DB extends MessagingTables>(
+  trx: Executor<DB>,
   consumer: string,
   keys: readonly string[],
   messageIds: readonly string[],

@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 import { withUnitOfWork } from '../event-store/unit-of-work.js';
 import { crashPoint } from '../crash-point.js';
 import { beginBatch } from './begin-batch.js';
-import type { Executor } from '../types.js';
+import type { Executor, MessagingTables } from '../types.js';
 import type { Delivery } from './delivery.js';
 import type { HandlerContext } from './inbound-message.js';
 
@@ -13,8 +13,8 @@ export type AfterCommit = () => void;
  * return a callback to run once that transaction has committed (metrics of what the
  * handler did, say), so nothing is counted for work that rolled back.
  */
-export type MessageHandler<T = undefined> = (
-  trx: Executor,
+export type MessageHandler<T = undefined, DB extends MessagingTables = MessagingTables> = (
+  trx: Executor<DB>,
   message: Delivery<T>['message'],
   ctx: HandlerContext<T>,
 ) => Promise<void | AfterCommit>;
@@ -24,13 +24,16 @@ export type MessageHandler<T = undefined> = (
  * take one by one (an account, stock rows), in one global order (sorted). Two batches
  * of different partitions then never wait for each other in a cycle.
  */
-export type BeforeBatch<T> = (trx: Executor, deliveries: readonly Delivery<T>[]) => Promise<void>;
+export type BeforeBatch<T, DB extends MessagingTables = MessagingTables> = (
+  trx: Executor<DB>,
+  deliveries: readonly Delivery<T>[],
+) => Promise<void>;
 
-export interface BatchParts<T> {
-  db: Executor;
+export interface BatchParts<T, DB extends MessagingTables = MessagingTables> {
+  db: Executor<DB>;
   inboxName: string;
-  handler: MessageHandler<T>;
-  beforeBatch?: BeforeBatch<T>;
+  handler: MessageHandler<T, DB>;
+  beforeBatch?: BeforeBatch<T, DB>;
 }
 
 export interface BatchResult {
@@ -47,8 +50,8 @@ export interface BatchResult {
  * that throws rolls the whole transaction back; the caller then handles the records
  * one by one to isolate it.
  */
-export async function handleBatch<T>(
-  parts: BatchParts<T>,
+export async function handleBatch<T, DB extends MessagingTables>(
+  parts: BatchParts<T, DB>,
   deliveries: readonly Delivery<T>[],
   ctx: Omit<HandlerContext<T>, 'traceContext' | 'decoded'>,
 ): Promise<BatchResult> {

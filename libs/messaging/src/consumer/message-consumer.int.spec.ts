@@ -45,7 +45,7 @@ const effects = async () =>
   (await database.db.selectFrom('effects').selectAll().execute()).map((e) => e.body).sort();
 
 /** Writes an effect row per handled record; `seen` logs every handler call. */
-function consumer(topics: string[], options: Partial<MessageConsumerOptions> = {}) {
+function consumer(topics: string[], options: Partial<MessageConsumerOptions<undefined, DB>> = {}) {
   const seen: InboundMessage[] = [];
   const registry = new Registry();
   const instance = new MessageConsumer({

@@ -4,7 +4,7 @@ import { trace } from '@opentelemetry/api';
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { connectOrderedProducer } from '../producer.js';
-import type { Executor, Logger } from '../types.js';
+import type { Executor, Logger, MessagingTables } from '../types.js';
 import { defaultLogger } from '../types.js';
 import type { RetryPolicy } from './backoff.js';
 import { backoffDelay, defaultRetryPolicy } from './backoff.js';
@@ -22,16 +22,19 @@ import { OffsetCommits } from './offset-commits.js';
 
 export type { AfterCommit, BeforeBatch, MessageHandler } from './handle-batch.js';
 
-export interface MessageConsumerOptions<T = undefined> {
+export interface MessageConsumerOptions<
+  T = undefined,
+  DB extends MessagingTables = MessagingTables,
+> {
   kafka: Kafka;
-  db: Executor;
+  db: Executor<DB>;
   groupId: string;
   topics: readonly string[];
-  handler: MessageHandler<T>;
+  handler: MessageHandler<T, DB>;
   /** Turns a record into what the handler takes, before any transaction begins. */
   decode?: (message: InboundMessage) => T | Promise<T>;
   /** See `BeforeBatch`: row locks the batch's handlers need, taken in sorted order. */
-  beforeBatch?: BeforeBatch<T>;
+  beforeBatch?: BeforeBatch<T, DB>;
   /** The inbox's consumer name; defaults to the group id. */
   inboxName?: string;
   /** Keys the handler's transaction writes under; defaults to the record key. */
@@ -66,7 +69,7 @@ export interface MessageConsumerOptions<T = undefined> {
  * down is waited for; non-retriable failures, and retriable ones that keep failing,
  * are dead-lettered and the partition moves on.
  */
-export class MessageConsumer<T = undefined> {
+export class MessageConsumer<T = undefined, DB extends MessagingTables = MessagingTables> {
   private readonly consumer: Consumer;
   private producer: Producer | undefined;
   private readonly policy: RetryPolicy;
@@ -79,7 +82,7 @@ export class MessageConsumer<T = undefined> {
   private readonly inFlight = new Set<Promise<void>>();
   private joined = false;
 
-  constructor(private readonly options: MessageConsumerOptions<T>) {
+  constructor(private readonly options: MessageConsumerOptions<T, DB>) {
     this.policy = { ...defaultRetryPolicy, ...options.retry };
     this.logger = options.logger ?? defaultLogger;
     this.tracer = options.tracer ?? trace.getTracer('@orderflow/messaging');

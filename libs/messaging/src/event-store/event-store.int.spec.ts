@@ -7,7 +7,6 @@ import { lockKey, lockKeys } from '../lock-key.js';
 import { messagingDatabase, outboxMessage } from '../test-support/fixtures.js';
 import type { MessagingTables } from '../types.js';
 import type { Decider } from './decider.js';
-import type { RecordedEvent } from './event-store.js';
 import { appendEvents, readStream } from './event-store.js';
 import { handleCommand } from './handle-command.js';
 import type { Projection } from './projections.js';
@@ -32,12 +31,12 @@ const accumulator: Decider<Command, Event, number> = {
   evolve: (total, event) => total + event.data.amount,
 };
 
-const totalsProjection = (table: 'totals' | 'async_totals'): Projection => ({
+const totalsProjection = (table: 'totals' | 'async_totals'): Projection<DB, Event> => ({
   name: table,
   async apply(trx, events) {
-    for (const e of events as RecordedEvent<Event>[]) {
+    for (const e of events) {
       if (e.type !== 'Added') continue;
-      await (trx as Kysely<DB>)
+      await trx
         .insertInto(table)
         .values({ stream_id: e.streamId, total: e.data.amount })
         .onConflict((oc) =>
@@ -49,7 +48,7 @@ const totalsProjection = (table: 'totals' | 'async_totals'): Projection => ({
     }
   },
   async reset(trx) {
-    await (trx as Kysely<DB>).deleteFrom(table).execute();
+    await trx.deleteFrom(table).execute();
   },
 });
 const totals = totalsProjection('totals');
@@ -151,7 +150,7 @@ describe('handleCommand', () => {
         ),
       ),
     );
-    const stream = await readStream<Event>(db, 'acc-1');
+    const stream = await readStream<Event, DB>(db, 'acc-1');
     expect(stream.events.map((e) => e.version)).toEqual(
       Array.from({ length: 12 }, (_, i) => i + 1),
     );

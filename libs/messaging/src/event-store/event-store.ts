@@ -6,7 +6,7 @@ import { WrongExpectedVersionError } from '../errors.js';
 import { assertKeysLocked } from '../lock-key.js';
 import { unitOfWorkOf } from './current-unit.js';
 import { captureTraceContext } from '../tracing.js';
-import type { EventsTable, Executor } from '../types.js';
+import type { EventsTable, Executor, MessagingTables } from '../types.js';
 import { messagingDb } from '../types.js';
 
 export interface NewEvent {
@@ -18,17 +18,24 @@ export interface NewEvent {
   eventId?: string;
 }
 
-export interface RecordedEvent<E extends { type: string; data: unknown } = NewEvent> {
+export interface EventRecord {
   streamId: string;
   version: number;
   eventId: string;
-  type: E['type'];
-  data: E['data'];
   metadata: Record<string, unknown>;
   /** Position in the service's whole event log; a string because it is a Postgres bigint. */
   globalPosition: string;
   recordedAt: Date;
 }
+
+/**
+ * An event as stored, with where and when. Distributes over a union of events, so it is
+ * itself a discriminated union: checking `type` narrows `data`, and a recorded event is
+ * an `E` as it stands.
+ */
+export type RecordedEvent<E extends { type: string; data: unknown } = NewEvent> = E extends unknown
+  ? EventRecord & { type: E['type']; data: E['data'] }
+  : never;
 
 export interface StreamEvents<E extends { type: string; data: unknown } = NewEvent> {
   events: RecordedEvent<E>[];
@@ -45,8 +52,8 @@ export interface StreamEvents<E extends { type: string; data: unknown } = NewEve
  * One statement: it numbers the new events after the stream's current version and
  * inserts them only if that version is the expected one.
  */
-export async function appendEvents(
-  trx: Executor,
+export async function appendEvents<DB extends MessagingTables>(
+  trx: Executor<DB>,
   streamId: string,
   expectedVersion: ExpectedVersion,
   events: readonly NewEvent[],
@@ -118,7 +125,11 @@ export async function appendEvents(
   });
 }
 
-async function checkVersion(trx: Executor, streamId: string, expected: number): Promise<void> {
+async function checkVersion<DB extends MessagingTables>(
+  trx: Executor<DB>,
+  streamId: string,
+  expected: number,
+): Promise<void> {
   const actual = await streamVersion(trx, streamId);
   if (actual !== expected) throw new WrongExpectedVersionError(streamId, expected, actual);
 }
@@ -127,16 +138,16 @@ async function checkVersion(trx: Executor, streamId: string, expected: number): 
  * A stream as the transaction sees it: in a unit of work, what the unit read plus
  * what it appended (see UnitOfWork); otherwise read now.
  */
-export function loadStream<E extends { type: string; data: unknown } = NewEvent>(
-  trx: Executor,
-  streamId: string,
-): Promise<StreamEvents<E>> {
-  return unitOfWorkOf(trx)?.stream<E>(streamId) ?? readStream<E>(trx, streamId);
+export function loadStream<
+  E extends { type: string; data: unknown } = NewEvent,
+  DB extends MessagingTables = MessagingTables,
+>(trx: Executor<DB>, streamId: string): Promise<StreamEvents<E>> {
+  return unitOfWorkOf(trx)?.stream<E>(streamId) ?? readStream<E, DB>(trx, streamId);
 }
 
 /** Several streams in one query; a stream with no events is absent from the map. */
-export async function readStreams(
-  db: Executor,
+export async function readStreams<DB extends MessagingTables>(
+  db: Executor<DB>,
   streamIds: readonly string[],
 ): Promise<Map<string, StreamEvents>> {
   const rows = await messagingDb(db)
@@ -162,10 +173,10 @@ export function streamsOf(rows: Iterable<EventRow>): Map<string, StreamEvents> {
 }
 
 /** The events of one stream in version order, and its current version. */
-export async function readStream<E extends { type: string; data: unknown } = NewEvent>(
-  db: Executor,
-  streamId: string,
-): Promise<StreamEvents<E>> {
+export async function readStream<
+  E extends { type: string; data: unknown } = NewEvent,
+  DB extends MessagingTables = MessagingTables,
+>(db: Executor<DB>, streamId: string): Promise<StreamEvents<E>> {
   const rows = await messagingDb(db)
     .selectFrom('events')
     .selectAll()
@@ -176,7 +187,10 @@ export async function readStream<E extends { type: string; data: unknown } = New
   return { events, version: events.at(-1)?.version ?? 0 };
 }
 
-async function streamVersion(trx: Executor, streamId: string): Promise<number> {
+async function streamVersion<DB extends MessagingTables>(
+  trx: Executor<DB>,
+  streamId: string,
+): Promise<number> {
   const row = await messagingDb(trx)
     .selectFrom('events')
     .select((eb) => eb.fn.max('version').as('version'))

@@ -3,7 +3,7 @@ import { WrongExpectedVersionError } from '../errors.js';
 import { lockKeys } from '../lock-key.js';
 import type { OutboxMessage } from '../outbox/enqueue.js';
 import { enqueue } from '../outbox/enqueue.js';
-import type { Executor } from '../types.js';
+import type { Executor, MessagingTables } from '../types.js';
 import type { Decider, DomainEvent } from './decider.js';
 import { fold } from './decider.js';
 import type { RecordedEvent, StreamEvents } from './event-store.js';
@@ -11,7 +11,12 @@ import { appendEvents, loadStream } from './event-store.js';
 import { unitOfWorkOf } from './current-unit.js';
 import type { Projection } from './projections.js';
 
-export interface HandleCommandOptions<Command, Event extends DomainEvent, State> {
+export interface HandleCommandOptions<
+  Command,
+  Event extends DomainEvent,
+  State,
+  DB extends MessagingTables = MessagingTables,
+> {
   decider: Decider<Command, Event, State>;
   streamId: string;
   command: Command;
@@ -32,7 +37,7 @@ export interface HandleCommandOptions<Command, Event extends DomainEvent, State>
     state: State,
   ) => OutboxMessage[] | Promise<OutboxMessage[]>;
   /** Projections updated in this transaction. */
-  projections?: readonly Projection[];
+  projections?: readonly Projection<DB, Event>[];
   /**
    * The stream as the caller already read it in this transaction, after locking it
    * (to learn what else to lock, say): it is not read again.
@@ -53,9 +58,14 @@ export interface HandleCommandResult<Event extends DomainEvent, State> {
  * Domain errors thrown by `decide` propagate and the transaction rolls back. In a unit
  * of work (a consumer's batch) the writes wait for the unit's flush.
  */
-export async function handleCommand<Command, Event extends DomainEvent, State>(
-  trx: Executor,
-  options: HandleCommandOptions<Command, Event, State>,
+export async function handleCommand<
+  DB extends MessagingTables,
+  Command,
+  Event extends DomainEvent,
+  State,
+>(
+  trx: Executor<DB>,
+  options: HandleCommandOptions<Command, Event, State, DB>,
 ): Promise<HandleCommandResult<Event, State>> {
   const { decider, streamId } = options;
   await lockKeys(trx, [streamId, ...(options.keys ?? [])]);
@@ -64,14 +74,13 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     options.loaded ??
     (options.expectedVersion === 'no_stream'
       ? { events: [], version: 0 }
-      : await loadStream<Event>(trx, streamId));
+      : await loadStream<Event, DB>(trx, streamId));
   if (typeof options.expectedVersion === 'number' && options.expectedVersion !== stream.version) {
     throw new WrongExpectedVersionError(streamId, options.expectedVersion, stream.version);
   }
-  const before = fold(
-    decider,
-    stream.events.map((e) => ({ type: e.type, data: e.data }) as Event),
-  );
+  // A recorded Event is an Event (RecordedEvent distributes over it); for a generic Event
+  // the compiler cannot see that.
+  const before = fold(decider, stream.events as unknown as readonly Event[]);
   const decided = decider.decide(options.command, before);
   // The stream is locked and was just read, so its version is exact.
   const recorded =

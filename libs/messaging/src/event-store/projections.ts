@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import type { Executor } from '../types.js';
+import type { Executor, MessagingTables } from '../types.js';
 import { messagingDb } from '../types.js';
-import type { RecordedEvent } from './event-store.js';
+import type { DomainEvent } from './decider.js';
+import type { NewEvent, RecordedEvent } from './event-store.js';
 import { toRecorded } from './event-store.js';
 
 /**
@@ -10,11 +11,14 @@ import { toRecorded } from './event-store.js';
  * (`handleCommand({ projections })`); `catchUpProjection` feeds it from the global log.
  * Either way `reset` + replay rebuilds it (`rebuildProjection`).
  */
-export interface Projection {
+export interface Projection<
+  DB extends MessagingTables = MessagingTables,
+  E extends DomainEvent = NewEvent,
+> {
   name: string;
-  apply(trx: Executor, events: readonly RecordedEvent[]): Promise<void>;
+  apply(trx: Executor<DB>, events: readonly RecordedEvent<E>[]): Promise<void>;
   /** Empties the projection's tables before a rebuild. */
-  reset(trx: Executor): Promise<void>;
+  reset(trx: Executor<DB>): Promise<void>;
 }
 
 /**
@@ -24,9 +28,9 @@ export interface Projection {
  * late holds that bound at or below its own tx_id until it ends, so the checkpoint can
  * never move past its events. The checkpoint row is locked, so concurrent runners take turns.
  */
-export async function catchUpProjection(
-  db: Executor,
-  projection: Projection,
+export async function catchUpProjection<DB extends MessagingTables>(
+  db: Executor<DB>,
+  projection: Projection<DB>,
   batchSize = 500,
 ): Promise<number> {
   let total = 0;
@@ -65,9 +69,9 @@ export async function catchUpProjection(
  * when it began, waiting for transactions elsewhere in the cluster to end if they hold
  * that bound back.
  */
-export async function rebuildProjection(
-  db: Executor,
-  projection: Projection,
+export async function rebuildProjection<DB extends MessagingTables>(
+  db: Executor<DB>,
+  projection: Projection<DB>,
   batchSize = 2_000,
 ): Promise<number> {
   await db.transaction().execute(async (trx) => {
@@ -114,7 +118,7 @@ type Position = { tx_id: string; position?: string; global_position?: string };
  * Up to `limit` events after a position, in `(tx_id, global_position)` order, below
  * the oldest running transaction (see `catchUpProjection`).
  */
-function eventsAfter(db: Executor, after: Position, limit: number) {
+function eventsAfter<DB extends MessagingTables>(db: Executor<DB>, after: Position, limit: number) {
   const position = after.global_position ?? after.position ?? '0';
   return messagingDb(db)
     .selectFrom('events')
@@ -128,15 +132,18 @@ function eventsAfter(db: Executor, after: Position, limit: number) {
 }
 
 /** True once no running transaction can still commit an event at or before `txId`. */
-async function belowOldestRunning(db: Executor, txId: string): Promise<boolean> {
+async function belowOldestRunning<DB extends MessagingTables>(
+  db: Executor<DB>,
+  txId: string,
+): Promise<boolean> {
   const { below } = await messagingDb(db)
     .selectNoFrom(sql<boolean>`${txId}::xid8 < pg_snapshot_xmin(pg_current_snapshot())`.as('below'))
     .executeTakeFirstOrThrow();
   return below;
 }
 
-async function moveCheckpoint(
-  trx: Executor,
+async function moveCheckpoint<DB extends MessagingTables>(
+  trx: Executor<DB>,
   name: string,
   last: { tx_id: string; global_position: string },
 ): Promise<void> {

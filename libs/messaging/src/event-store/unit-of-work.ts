@@ -7,14 +7,17 @@ import { assertKeysLocked } from '../lock-key.js';
 import type { OutboxMessage } from '../outbox/enqueue.js';
 import { OUTBOX_CHANNEL, insertOutboxRows, writeOutbox } from '../outbox/enqueue.js';
 import { captureTraceContext } from '../tracing.js';
-import type { Executor } from '../types.js';
+import type { Executor, MessagingTables } from '../types.js';
 import type { NewEvent, RecordedEvent, StreamEvents } from './event-store.js';
 import { readStreams } from './event-store.js';
 import type { Projection } from './projections.js';
 import { attachUnitOfWork, unitOfWorkOf } from './current-unit.js';
 
 /** Writes of one kind collected in a unit of work and made in one go at flush. */
-export type BulkWrite<T> = (trx: Executor, items: readonly T[]) => Promise<void>;
+export type BulkWrite<T, DB extends MessagingTables = MessagingTables> = (
+  trx: Executor<DB>,
+  items: readonly T[],
+) => Promise<void>;
 
 /**
  * The event-store work of one transaction that handles a batch of records, done in a
@@ -29,16 +32,16 @@ export type BulkWrite<T> = (trx: Executor, items: readonly T[]) => Promise<void>
  * transaction they are given, if it has one (see `withUnitOfWork`), and write at once
  * otherwise.
  */
-export class UnitOfWork {
+export class UnitOfWork<DB extends MessagingTables = MessagingTables> {
   /** The time the unit's events are recorded at. */
   readonly now = new Date();
   private readonly streams = new Map<string, StreamEvents>();
   private readonly appended: { event: RecordedEvent; data: string; metadata: string }[] = [];
-  private readonly projected = new Map<Projection, RecordedEvent[]>();
+  private readonly projected = new Map<Projection<DB>, RecordedEvent[]>();
   private readonly outbox: OutboxMessage[] = [];
-  private readonly deferred = new Map<string, { items: unknown[]; write: BulkWrite<never> }>();
+  private readonly deferred = new Map<string, { items: unknown[]; write: BulkWrite<never, DB> }>();
 
-  constructor(private readonly trx: Executor) {}
+  constructor(private readonly trx: Executor<DB>) {}
 
   /** Reads the streams not yet known, in one query. */
   async prefetch(streamIds: Iterable<string>): Promise<void> {
@@ -103,7 +106,7 @@ export class UnitOfWork {
   }
 
   /** Events for an inline projection, applied at flush in the order given. */
-  project(projection: Projection, events: readonly RecordedEvent[]): void {
+  project(projection: Projection<DB>, events: readonly RecordedEvent[]): void {
     const list = this.projected.get(projection) ?? [];
     list.push(...events);
     this.projected.set(projection, list);
@@ -115,8 +118,8 @@ export class UnitOfWork {
   }
 
   /** Any other write, collected by `key` and made by `write` in one call at flush. */
-  defer<T>(key: string, item: T, write: BulkWrite<T>): void {
-    const entry = this.deferred.get(key) ?? { items: [], write: write as BulkWrite<never> };
+  defer<T>(key: string, item: T, write: BulkWrite<T, DB>): void {
+    const entry = this.deferred.get(key) ?? { items: [], write };
     entry.items.push(item);
     this.deferred.set(key, entry);
   }
@@ -174,9 +177,9 @@ export class UnitOfWork {
  * Runs `work` with a unit of work on `trx` and flushes it at the end: the writes of
  * everything `work` does through the event store go out in a few statements.
  */
-export async function withUnitOfWork<T>(
-  trx: Executor,
-  work: (unit: UnitOfWork) => Promise<T>,
+export async function withUnitOfWork<DB extends MessagingTables, T>(
+  trx: Executor<DB>,
+  work: (unit: UnitOfWork<DB>) => Promise<T>,
 ): Promise<T> {
   const unit = new UnitOfWork(trx);
   const detach = attachUnitOfWork(trx, unit);
@@ -193,11 +196,11 @@ export async function withUnitOfWork<T>(
  * A write that batches: in a unit of work, collected with the others of its `key` and
  * made by one call of `write` at flush; otherwise made now.
  */
-export async function deferWrite<T>(
-  trx: Executor,
+export async function deferWrite<DB extends MessagingTables, T>(
+  trx: Executor<DB>,
   key: string,
   item: T,
-  write: BulkWrite<T>,
+  write: BulkWrite<T, DB>,
 ): Promise<void> {
   const unit = unitOfWorkOf(trx);
   if (unit) unit.defer(key, item, write);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../types.js';
+import type { Executor, MessagingTables } from '../types.js';
 import { messagingDb } from '../types.js';
 
 /**
@@ -8,8 +8,8 @@ import { messagingDb } from '../types.js';
  * commits or rolls back with the handler's effects, each message takes effect once
  * however often Kafka delivers it.
  */
-export async function recordInInbox(
-  trx: Executor,
+export async function recordInInbox<DB extends MessagingTables>(
+  trx: Executor<DB>,
   consumer: string,
   messageId: string,
 ): Promise<boolean> {
@@ -20,8 +20,8 @@ export async function recordInInbox(
  * `recordInInbox` for many messages in one statement: returns the ids seen for the
  * first time. An id given twice is new at most once (the second is a conflict).
  */
-export async function recordAllInInbox(
-  trx: Executor,
+export async function recordAllInInbox<DB extends MessagingTables>(
+  trx: Executor<DB>,
   consumer: string,
   messageIds: readonly string[],
 ): Promise<Set<string>> {
@@ -39,7 +39,10 @@ export async function recordAllInInbox(
  * message can be redelivered (consumer lag, DLQ redrive), or a late duplicate would
  * take effect again.
  */
-export async function pruneInbox(db: Executor, retentionDays: number): Promise<number> {
+export async function pruneInbox<DB extends MessagingTables>(
+  db: Executor<DB>,
+  retentionDays: number,
+): Promise<number> {
   const result = await messagingDb(db)
     .deleteFrom('inbox')
     .where('received_at', '<', sql<Date>`now() - make_interval(days => ${retentionDays})`)

@@ -6,7 +6,7 @@ import { Headers } from '../headers.js';
 import { assertKeysLocked } from '../lock-key.js';
 import { unitOfWorkOf } from '../event-store/current-unit.js';
 import { captureTraceContext } from '../tracing.js';
-import type { Executor } from '../types.js';
+import type { Executor, MessagingTables } from '../types.js';
 
 /** The channel `enqueue` notifies and the relay listens on. */
 export const OUTBOX_CHANNEL = 'orderflow_outbox';
@@ -41,8 +41,8 @@ export interface EnqueueOptions {
  * if and only if the state change commits. Keyed messages need their key locked first
  * (`lockKeys`), which keeps per-key order on the topic equal to commit order.
  */
-export async function enqueue(
-  trx: Executor,
+export async function enqueue<DB extends MessagingTables>(
+  trx: Executor<DB>,
   messages: readonly OutboxMessage[],
   options: EnqueueOptions = {},
 ): Promise<void> {
@@ -68,8 +68,8 @@ export async function enqueue(
  * notifications of the transaction. A hint: the relay also polls, because
  * notifications sent while it is not listening are lost.
  */
-export async function writeOutbox(
-  trx: Executor,
+export async function writeOutbox<DB extends MessagingTables>(
+  trx: Executor<DB>,
   messages: readonly OutboxMessage[],
   trace: Context = context.active(),
 ): Promise<void> {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../types.js';
+import type { Executor, MessagingTables } from '../types.js';
 
 export interface OutboxRow {
   id: string;
@@ -20,8 +20,8 @@ export interface OutboxRow {
  * position, so a row that commits late is not passed over (ADR 0002). The delete and
  * the read share a snapshot: the read leaves the deleted ids out itself.
  */
-export async function takeCommitted(
-  db: Executor,
+export async function takeCommitted<DB extends MessagingTables>(
+  db: Executor<DB>,
   limit: number,
   published: readonly string[],
 ): Promise<OutboxRow[]> {
@@ -35,7 +35,10 @@ export async function takeCommitted(
   return rows;
 }
 
-export async function deleteRows(db: Executor, ids: readonly string[]): Promise<void> {
+export async function deleteRows<DB extends MessagingTables>(
+  db: Executor<DB>,
+  ids: readonly string[],
+): Promise<void> {
   if (ids.length === 0) return;
   await sql`delete from outbox where id = any(${ids}::bigint[])`.execute(db);
 }

@@ -2,7 +2,7 @@ import { MetricNames } from '@orderflow/telemetry';
 import { sql } from 'kysely';
 import type { Registry } from 'prom-client';
 import { counter, gauge, histogram } from '../metrics.js';
-import type { Executor } from '../types.js';
+import type { Executor, MessagingTables } from '../types.js';
 
 /**
  * What an operator needs to see about a relay: how much is waiting, how old the oldest
@@ -10,7 +10,11 @@ import type { Executor } from '../types.js';
  * open transaction anywhere in the cluster, which holds the relay back (rows are read
  * only below the oldest running transaction id) and should alert when it grows.
  */
-export function relayMetrics(registry: Registry, db: Executor, service: string) {
+export function relayMetrics<DB extends MessagingTables>(
+  registry: Registry,
+  db: Executor<DB>,
+  service: string,
+) {
   const labels = { service };
   const scrape = async (query: () => Promise<number>, set: (v: number) => void) => {
     try {

@@ -3,7 +3,7 @@ import { trace } from '@opentelemetry/api';
 import type { Kafka, Producer, ProducerConfig } from 'kafkajs';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
-import type { Executor, Logger } from '../types.js';
+import type { Executor, Logger, MessagingTables } from '../types.js';
 import { defaultLogger } from '../types.js';
 import { connectOrderedProducer } from '../producer.js';
 import { OUTBOX_CHANNEL } from './enqueue.js';
@@ -13,9 +13,9 @@ import { relayMetrics } from './relay-metrics.js';
 import { deleteRows, takeCommitted } from './outbox-rows.js';
 import { publishRows } from './publish-rows.js';
 
-export interface OutboxRelayOptions {
+export interface OutboxRelayOptions<DB extends MessagingTables = MessagingTables> {
   /** Pool for reading and deleting outbox rows. */
-  db: Executor;
+  db: Executor<DB>;
   /** For the relay's dedicated connection (lock + LISTEN); never a pooler address. */
   connection: pg.ClientConfig;
   kafka: Kafka;
@@ -44,7 +44,7 @@ export interface OutboxRelayOptions {
  * statement that reads the next (`takeCommitted`), so a pass that empties the outbox
  * costs a read and a send per batch, and one statement more.
  */
-export class OutboxRelay {
+export class OutboxRelay<DB extends MessagingTables = MessagingTables> {
   private producer: Producer | undefined;
   private readonly loop: LeaderLoop;
   private readonly metrics: RelayMetrics;
@@ -53,7 +53,7 @@ export class OutboxRelay {
   /** Rows published and not deleted yet: the next read deletes them. */
   private published: string[] = [];
 
-  constructor(private readonly options: OutboxRelayOptions) {
+  constructor(private readonly options: OutboxRelayOptions<DB>) {
     this.logger = options.logger ?? defaultLogger;
     this.tracer = options.tracer ?? trace.getTracer('@orderflow/messaging');
     this.metrics = relayMetrics(options.registry ?? new Registry(), options.db, options.service);

@@ -10,7 +10,7 @@ import type { OutboxMessage } from '../outbox/enqueue.js';
 import type { MessagingTables } from '../types.js';
 
 /** A fresh database with the messaging tables. */
-export async function messagingDatabase<DB = MessagingTables>(
+export async function messagingDatabase<DB extends MessagingTables = MessagingTables>(
   prefix = 'messaging',
 ): Promise<TestDatabase<DB>> {
   const database = await createTestDatabase<DB>(prefix);

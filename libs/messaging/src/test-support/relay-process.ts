@@ -7,11 +7,12 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { OutboxRelay } from '../outbox/relay.js';
+import type { MessagingTables } from '../types.js';
 
 const url = process.env.DATABASE_URL ?? '';
 const crash = process.env.RELAY_CRASH_POINT;
 const registry = new Registry();
-const db = new Kysely({
+const db = new Kysely<MessagingTables>({
   dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }),
 });
 const relay = new OutboxRelay({

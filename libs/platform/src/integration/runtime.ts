@@ -1,7 +1,7 @@
 import { context as traceContext, trace } from '@opentelemetry/api';
 import type { IntegrationEvent, Service, TopicMap } from '@orderflow/events';
 import { EventSerde, Topics } from '@orderflow/events';
-import type { AfterCommit, Executor, InboundMessage } from '@orderflow/messaging';
+import type { AfterCommit, Executor, InboundMessage, MessagingTables } from '@orderflow/messaging';
 import {
   MessageConsumer,
   OutboxRelay,
@@ -81,8 +81,8 @@ export function prefixedTopics(prefix: string): TopicMap {
 }
 
 /** A service's reaction to one event, in the consumer's transaction (see MessageHandler). */
-export type EventHandler = (
-  trx: Executor,
+export type EventHandler<DB extends MessagingTables = MessagingTables> = (
+  trx: Executor<DB>,
   message: DecodedMessage,
   raw: InboundMessage,
 ) => Promise<void | AfterCommit>;
@@ -92,9 +92,12 @@ export type EventHandler = (
  * will need, and takes the row locks they will take, in sorted order (see
  * BeforeBatch). Payments locks and reads the accounts of the batch's customers, say.
  */
-export type PrepareBatch = (trx: Executor, events: readonly DecodedMessage[]) => Promise<void>;
+export type PrepareBatch<DB extends MessagingTables = MessagingTables> = (
+  trx: Executor<DB>,
+  events: readonly DecodedMessage[],
+) => Promise<void>;
 
-export interface Messaging {
+export interface Messaging<DB extends MessagingTables = MessagingTables> {
   kafka: Kafka;
   serde: EventSerde;
   publisher: EventPublisher;
@@ -104,10 +107,10 @@ export interface Messaging {
    * streams and the order id): the consumer locks them before the inbox write.
    */
   start(
-    handler: EventHandler,
+    handler: EventHandler<DB>,
     lockKeysFor: (orderId: string) => string[],
     options?: {
-      prepareBatch?: PrepareBatch;
+      prepareBatch?: PrepareBatch<DB>;
       /**
        * The consumed events the service does not react to: they are acknowledged
        * without a transaction (and without an inbox row: they change nothing).
@@ -122,12 +125,12 @@ export interface Messaging {
  * creates missing topics, and on `start` runs the outbox relay (one leader per
  * service) and the consumer (inbox dedupe, retries, dead letters).
  */
-export async function createMessaging(
+export async function createMessaging<DB extends MessagingTables>(
   service: Service,
   consumes: readonly Service[],
   config: MessagingConfig & { DATABASE_URL: string },
-  context: ServiceContext,
-): Promise<Messaging> {
+  context: ServiceContext<DB>,
+): Promise<Messaging<DB>> {
   const { logger, db, metrics } = context;
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
@@ -188,7 +191,7 @@ export async function createMessaging(
       });
       relay.start();
       const { prepareBatch, reactsTo } = options;
-      const consumer = new MessageConsumer<DecodedMessage>({
+      const consumer = new MessageConsumer<DecodedMessage, DB>({
         kafka,
         db,
         groupId: `${prefix}${service}`,

@@ -10,6 +10,7 @@ import { messagingConfigSchema } from '../integration/runtime.js';
 import type { ServiceContext, ServiceParts } from '../service.js';
 import { Registry } from 'prom-client';
 import type { TestDatabase } from '@orderflow/testing';
+import type { MessagingTables } from '@orderflow/messaging';
 import {
   bearer,
   createTestDatabase,
@@ -62,11 +63,11 @@ export function serviceTestConfig(database: TestDatabase<unknown>, topicPrefix: 
  * names under a unique prefix (so tests never share a topic or a consumer group), and
  * the same HTTP shell as production on a free port.
  */
-export async function startServiceForTest<C>(
+export async function startServiceForTest<C, DB extends MessagingTables = MessagingTables>(
   name: string,
   start: (
     config: C & ReturnType<typeof serviceTestConfig>,
-    context: ServiceContext,
+    context: ServiceContext<DB>,
   ) => Promise<ServiceParts>,
   extra: C,
   topicPrefix = `${uniqueName('t')}.`,
@@ -77,7 +78,7 @@ export async function startServiceForTest<C>(
   const metrics = new Registry();
   // The service as it runs in production: migrated by the owner, running as the
   // runtime role (the test's own `database.db` is the superuser's).
-  const db = createDatabase<unknown>({ url: config.DATABASE_URL, applicationName: name });
+  const db = createDatabase<DB>({ url: config.DATABASE_URL, applicationName: name });
   const migrate = (migrations: Migrate) =>
     migrateDatabase({
       url: config.DATABASE_URL,

@@ -17,6 +17,7 @@ export async function forEachBounded<T>(
   let firstError: unknown;
   const worker = async (): Promise<void> => {
     while (!failed && next < items.length && proceed()) {
+      // In range (next < items.length); the index type cannot say so.
       const item = items[next] as T;
       next += 1;
       try {

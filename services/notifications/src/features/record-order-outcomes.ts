@@ -2,7 +2,7 @@ import { assertNever } from '@orderflow/decider';
 import type { Executor } from '@orderflow/messaging';
 import { NonRetriableError, captureTraceContext, deferWrite } from '@orderflow/messaging';
 import type { DecodedMessage, EventHandler, PrepareBatch } from '@orderflow/platform';
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { renderEmail } from '../domain/email.js';
 import { messageIdFor, outcomeOf } from '../domain/notification.js';
@@ -31,20 +31,20 @@ type Contact = Insertable<OrderContactsTable>;
  * placed earlier in the same batch among the contacts still to be written.
  */
 export function orderOutcomes(emailDomain: string): {
-  handle: EventHandler;
-  prepareBatch: PrepareBatch;
+  handle: EventHandler<NotificationsDatabase>;
+  prepareBatch: PrepareBatch<NotificationsDatabase>;
 } {
-  const contacts = new WeakMap<Executor, Map<string, Contact>>();
-  const known = (trx: Executor) => {
+  const contacts = new WeakMap<Executor<NotificationsDatabase>, Map<string, Contact>>();
+  const known = (trx: Executor<NotificationsDatabase>) => {
     const map = contacts.get(trx) ?? new Map<string, Contact>();
     contacts.set(trx, map);
     return map;
   };
 
-  const prepareBatch: PrepareBatch = async (trx, events) => {
+  const prepareBatch: PrepareBatch<NotificationsDatabase> = async (trx, events) => {
     const wanted = events.filter((e) => outcomeOf(e.event)).map((e) => e.event.data.orderId);
     if (wanted.length === 0) return;
-    const rows = await db(trx)
+    const rows = await trx
       .selectFrom('order_contacts')
       .selectAll()
       .where('order_id', 'in', wanted)
@@ -53,7 +53,10 @@ export function orderOutcomes(emailDomain: string): {
     for (const row of rows) map.set(row.order_id, contactOf(row));
   };
 
-  const handle: EventHandler = async (trx, { event, headers, causation }: DecodedMessage) => {
+  const handle: EventHandler<NotificationsDatabase> = async (
+    trx,
+    { event, headers, causation }: DecodedMessage,
+  ) => {
     const map = known(trx);
     for (const command of react(event, { emailDomain })) {
       switch (command.type) {
@@ -118,15 +121,16 @@ export function orderOutcomes(emailDomain: string): {
   return { handle, prepareBatch };
 }
 
-const db = (trx: Executor) => trx as Kysely<NotificationsDatabase>;
-
 const contactOf = (row: Selectable<OrderContactsTable>): Contact => ({
   ...row,
   total_minor: Number(row.total_minor),
 });
 
-async function findContact(trx: Executor, orderId: string): Promise<Contact | undefined> {
-  const row = await db(trx)
+async function findContact(
+  trx: Executor<NotificationsDatabase>,
+  orderId: string,
+): Promise<Contact | undefined> {
+  const row = await trx
     .selectFrom('order_contacts')
     .selectAll()
     .where('order_id', '=', orderId)
@@ -134,8 +138,11 @@ async function findContact(trx: Executor, orderId: string): Promise<Contact | un
   return row && contactOf(row);
 }
 
-async function writeContacts(trx: Executor, rows: readonly Contact[]): Promise<void> {
-  await db(trx)
+async function writeContacts(
+  trx: Executor<NotificationsDatabase>,
+  rows: readonly Contact[],
+): Promise<void> {
+  await trx
     .insertInto('order_contacts')
     .values([...rows])
     .onConflict((oc) => oc.column('order_id').doNothing())
@@ -149,10 +156,10 @@ async function writeContacts(trx: Executor, rows: readonly Contact[]): Promise<v
  * here would fire before the rows are visible, and only locally.
  */
 async function writeNotifications(
-  trx: Executor,
+  trx: Executor<NotificationsDatabase>,
   rows: readonly Insertable<NotificationsTable>[],
 ): Promise<void> {
-  const inserted = await db(trx)
+  const inserted = await trx
     .insertInto('notifications')
     .values([...rows])
     .onConflict((oc) => oc.columns(['order_id', 'kind']).doNothing())

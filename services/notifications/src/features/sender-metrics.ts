@@ -3,6 +3,7 @@ import { Counter } from 'prom-client';
 
 /** Registered in the service's registry; reused if a second sender runs in the process. */
 export function sendMetrics(registry: Registry) {
+  // A metric of this name in this registry was registered here, so it is this Counter.
   const counter = (name: string, help: string) =>
     (registry.getSingleMetric(name) as Counter<'kind'> | undefined) ??
     new Counter({ name, help, labelNames: ['kind'] as const, registers: [registry] });

@@ -5,7 +5,7 @@ import { loadStream, lockKeys, restoreTraceContext } from '@orderflow/messaging'
 import type { EventPublisher } from '@orderflow/platform';
 import { SpanAttributes } from '@orderflow/telemetry';
 import type { OrderEvent, OrderState } from '../domain/order.js';
-import type { OrdersDb } from '../infra/database.js';
+import type { OrdersDatabase, OrdersDb } from '../infra/database.js';
 import { executeOrderCommand, lockKeysFor, streamOf } from './order-commands.js';
 
 export interface CancelRequest {
@@ -37,7 +37,7 @@ export async function cancelOrder(
     return await db.transaction().execute(async (trx) => {
       // What handleCommand would lock and read first; read here to learn the origin.
       await lockKeys(trx, lockKeysFor(orderId));
-      const stream = await loadStream<OrderEvent>(trx, streamOf(orderId));
+      const stream = await loadStream<OrderEvent, OrdersDatabase>(trx, streamOf(orderId));
       const origin = originOf(stream.events[0]?.metadata);
       const callerContext = caller?.spanContext();
       const links: Link[] =

@@ -10,6 +10,7 @@ import { handleCommand } from '@orderflow/messaging';
 import type { Causation, EventPublisher } from '@orderflow/platform';
 import type { OrderCommand, OrderEvent, OrderState } from '../domain/order.js';
 import { orderDecider } from '../domain/order.js';
+import type { OrdersDatabase } from '../infra/database.js';
 import { ordersView } from '../projections/orders-view.js';
 
 export const streamOf = (orderId: string) => `order-${orderId}`;
@@ -23,7 +24,7 @@ export const lockKeysFor = (orderId: string) => [streamOf(orderId), orderId];
  * commit together or not at all.
  */
 export function executeOrderCommand(
-  trx: Executor,
+  trx: Executor<OrdersDatabase>,
   publisher: EventPublisher,
   orderId: string,
   command: OrderCommand,
@@ -59,7 +60,7 @@ function toIntegration(
   recorded: RecordedEvent<OrderEvent>,
   causation: Causation,
 ) {
-  const event = { type: recorded.type, data: recorded.data } as OrderEvent;
+  const event: OrderEvent = recorded;
   const id = recorded.eventId;
   const time = recorded.recordedAt;
   switch (event.type) {

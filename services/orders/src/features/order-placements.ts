@@ -3,7 +3,7 @@ import { context } from '@opentelemetry/api';
 import type { Executor } from '@orderflow/messaging';
 import { deferWrite, lockKeys, withUnitOfWork } from '@orderflow/messaging';
 import type { Causation, EventPublisher } from '@orderflow/platform';
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable } from 'kysely';
 import type { PlaceOrderRequest } from '../domain/order.js';
 import type { IdempotencyKeysTable, OrdersDatabase, OrdersDb } from '../infra/database.js';
 import { executeOrderCommand, lockKeysFor } from './order-commands.js';
@@ -94,7 +94,7 @@ export class OrderPlacements {
     );
   }
 
-  private async write(trx: Executor, order: NewOrder): Promise<void> {
+  private async write(trx: Executor<OrdersDatabase>, order: NewOrder): Promise<void> {
     const { orderId, request, causation, now, idempotency } = order;
     await executeOrderCommand(
       trx,
@@ -116,8 +116,11 @@ export class OrderPlacements {
 const asError = (error: unknown) =>
   error instanceof Error ? error : new Error(`placement failed: ${JSON.stringify(error)}`);
 
-async function writeKeys(trx: Executor, rows: readonly Insertable<IdempotencyKeysTable>[]) {
-  await (trx as Kysely<OrdersDatabase>)
+async function writeKeys(
+  trx: Executor<OrdersDatabase>,
+  rows: readonly Insertable<IdempotencyKeysTable>[],
+) {
+  await trx
     .insertInto('idempotency_keys')
     .values([...rows])
     .execute();

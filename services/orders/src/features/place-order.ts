@@ -92,5 +92,6 @@ async function findKey(
 }
 
 function isUniqueViolation(error: unknown): boolean {
+  // pg's errors carry the SQLSTATE in `code`; anything else has none.
   return (error as { code?: string } | undefined)?.code === '23505';
 }

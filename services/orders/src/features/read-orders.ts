@@ -50,6 +50,7 @@ export async function sagaHistory(db: OrdersDb, orderId: string) {
       type: e.type,
       source: '/orderflow/orders',
       at: e.at,
+      // The events column is JSON: an order event's data is always an object.
       data: e.data as Record<string, unknown>,
     })),
     ...received.map((e) => ({ type: e.type, source: e.source, at: e.at, data: null })),

@@ -1,7 +1,7 @@
 import type { AfterCommit, Executor } from '@orderflow/messaging';
 import { deferWrite } from '@orderflow/messaging';
 import type { DecodedMessage, EventHandler, EventPublisher } from '@orderflow/platform';
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable } from 'kysely';
 import { react } from '../domain/saga.js';
 import type { OrdersDatabase, SagaLogTable } from '../infra/database.js';
 import { executeOrderCommand } from './order-commands.js';
@@ -17,8 +17,8 @@ export function recordSagaFacts(
   publisher: EventPublisher,
   observe: ObserveSaga,
   clock: () => Date = () => new Date(),
-): EventHandler {
-  return async (trx: Executor, message: DecodedMessage) => {
+): EventHandler<OrdersDatabase> {
+  return async (trx: Executor<OrdersDatabase>, message: DecodedMessage) => {
     const { event, headers, causation } = message;
     const orderId = event.data.orderId;
     await deferWrite(
@@ -44,8 +44,11 @@ export function recordSagaFacts(
 }
 
 /** Saga log rows in one statement; an event already logged for its order is skipped. */
-async function writeSagaLog(trx: Executor, rows: readonly Insertable<SagaLogTable>[]) {
-  await (trx as Kysely<OrdersDatabase>)
+async function writeSagaLog(
+  trx: Executor<OrdersDatabase>,
+  rows: readonly Insertable<SagaLogTable>[],
+) {
+  await trx
     .insertInto('saga_log')
     .values([...rows])
     .onConflict((oc) => oc.columns(['order_id', 'event_id']).doNothing())

@@ -32,7 +32,7 @@ export function sagaMetrics(registry: Registry): ObserveSaga {
           recorded.type === 'OrderConfirmed'
             ? { outcome: 'CONFIRMED', reason: 'none' }
             : recorded.type === 'OrderCancelled'
-              ? { outcome: 'CANCELLED', reason: (recorded.data as { reason: string }).reason }
+              ? { outcome: 'CANCELLED', reason: recorded.data.reason }
               : undefined;
         if (!terminal) continue;
         outcomes.inc(terminal);

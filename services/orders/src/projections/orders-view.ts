@@ -1,6 +1,5 @@
 import { assertNever } from '@orderflow/decider';
-import type { Executor, Projection, RecordedEvent } from '@orderflow/messaging';
-import type { Kysely } from 'kysely';
+import type { Projection, RecordedEvent } from '@orderflow/messaging';
 import { sql } from 'kysely';
 import type { OrderEvent } from '../domain/order.js';
 import type { OrdersDatabase } from '../infra/database.js';
@@ -17,14 +16,13 @@ type Row = Record<string, unknown>;
  * in memory into a new row (an order placed in this batch) or a patch of the columns
  * they set (an order placed earlier), written with one insert and one update.
  */
-export const ordersView: Projection = {
+export const ordersView: Projection<OrdersDatabase, OrderEvent> = {
   name: 'orders_view',
 
-  async apply(trx: Executor, events: readonly RecordedEvent[]) {
-    const db = trx as Kysely<OrdersDatabase>;
+  async apply(trx, events) {
     const created = new Map<string, Row>();
     const patched = new Map<string, Row>();
-    for (const recorded of events as readonly RecordedEvent<OrderEvent>[]) {
+    for (const recorded of events) {
       const orderId = recorded.streamId.replace(/^order-/, '');
       const change = columnsOf(recorded);
       const row = created.get(orderId) ?? patched.get(orderId);
@@ -42,7 +40,7 @@ export const ordersView: Projection = {
           r.items, r.cancel_reason, r.cancel_detail, r.payment_id, r.shipment_id, r.placed_at,
           r.updated_at, r.version
         from jsonb_populate_recordset(null::orders_view, ${JSON.stringify([...created.values()])}::jsonb) r
-      `.execute(db);
+      `.execute(trx);
     }
     if (patched.size > 0) {
       // Only the columns a patch names change: a patch may set a column to null.
@@ -57,18 +55,18 @@ export const ordersView: Projection = {
           version = (patch->>'version')::integer
         from jsonb_array_elements(${JSON.stringify([...patched.values()])}::jsonb) as p(patch)
         where v.order_id = patch->>'order_id'
-      `.execute(db);
+      `.execute(trx);
     }
   },
 
-  async reset(trx: Executor) {
-    await (trx as Kysely<OrdersDatabase>).deleteFrom('orders_view').execute();
+  async reset(trx) {
+    await trx.deleteFrom('orders_view').execute();
   },
 };
 
 /** The columns one event sets. */
 function columnsOf(recorded: RecordedEvent<OrderEvent>): Row {
-  const event = { type: recorded.type, data: recorded.data } as OrderEvent;
+  const event: OrderEvent = recorded;
   const touched = { updated_at: recorded.recordedAt.toISOString(), version: recorded.version };
   switch (event.type) {
     case 'OrderPlaced':

@@ -1,6 +1,5 @@
 import type { Executor, RecordedEvent } from '@orderflow/messaging';
 import type { PrepareBatch } from '@orderflow/platform';
-import type { Kysely } from 'kysely';
 import type { Money, PaymentEvent } from '../domain/payment.js';
 import type { PaymentsDatabase } from '../infra/database.js';
 
@@ -11,7 +10,10 @@ import type { PaymentsDatabase } from '../infra/database.js';
  * order of a customer in a batch is decided on what the first one left.
  */
 export class BatchBalances {
-  private readonly byTransaction = new WeakMap<Executor, Map<string, Money | undefined>>();
+  private readonly byTransaction = new WeakMap<
+    Executor<PaymentsDatabase>,
+    Map<string, Money | undefined>
+  >();
 
   /**
    * Before any handler of a batch: locks the accounts it may move money on, in
@@ -19,7 +21,7 @@ export class BatchBalances {
    * customers of new orders (authorizations) and of orders being cancelled or failing
    * shipment (refunds, whose customer payments_view knows).
    */
-  readonly prepareBatch: PrepareBatch = async (trx, events) => {
+  readonly prepareBatch: PrepareBatch<PaymentsDatabase> = async (trx, events) => {
     const customers = new Set<string>();
     const refunded: string[] = [];
     for (const { event } of events) {
@@ -29,7 +31,7 @@ export class BatchBalances {
       }
     }
     if (refunded.length > 0) {
-      const payers = await db(trx)
+      const payers = await trx
         .selectFrom('payments_view')
         .select('customer_id')
         .where('order_id', 'in', refunded)
@@ -40,7 +42,7 @@ export class BatchBalances {
   };
 
   /** The customer's balance now, in this transaction; undefined when it has no account. */
-  async balanceOf(trx: Executor, customerId: string): Promise<Money | undefined> {
+  async balanceOf(trx: Executor<PaymentsDatabase>, customerId: string): Promise<Money | undefined> {
     const known = this.byTransaction.get(trx);
     if (known?.has(customerId)) return known.get(customerId);
     await this.load(trx, [customerId]);
@@ -48,10 +50,10 @@ export class BatchBalances {
   }
 
   /** Follows what new events did to the balances. */
-  apply(trx: Executor, events: readonly RecordedEvent<PaymentEvent>[]): void {
+  apply(trx: Executor<PaymentsDatabase>, events: readonly RecordedEvent<PaymentEvent>[]): void {
     const known = this.byTransaction.get(trx);
     for (const recorded of events) {
-      const event = { type: recorded.type, data: recorded.data } as PaymentEvent;
+      const event: PaymentEvent = recorded;
       if (event.type !== 'PaymentAuthorized' && event.type !== 'PaymentRefunded') continue;
       const { customerId, amount } = event.data;
       const balance = known?.get(customerId);
@@ -62,12 +64,12 @@ export class BatchBalances {
   }
 
   /** Locks and reads accounts (in customer order); customers without one are remembered as such. */
-  private async load(trx: Executor, customers: string[]): Promise<void> {
+  private async load(trx: Executor<PaymentsDatabase>, customers: string[]): Promise<void> {
     const known = this.byTransaction.get(trx) ?? new Map<string, Money | undefined>();
     this.byTransaction.set(trx, known);
     const wanted = customers.filter((c) => !known.has(c)).sort();
     if (wanted.length === 0) return;
-    const rows = await db(trx)
+    const rows = await trx
       .selectFrom('accounts')
       .select(['customer_id', 'balance_minor', 'currency'])
       .where('customer_id', 'in', wanted)
@@ -80,5 +82,3 @@ export class BatchBalances {
     }
   }
 }
-
-const db = (trx: Executor) => trx as Kysely<PaymentsDatabase>;

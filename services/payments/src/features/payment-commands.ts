@@ -8,6 +8,7 @@ import type {
 } from '@orderflow/platform';
 import { paymentDecider } from '../domain/payment.js';
 import { react } from '../domain/saga.js';
+import type { PaymentsDatabase } from '../infra/database.js';
 import { ledger } from '../projections/ledger.js';
 import { BatchBalances } from './batch-balances.js';
 import { toIntegration } from './to-integration.js';
@@ -28,9 +29,12 @@ export function paymentFacts(
   policy: { reviewThresholdMinor: number | undefined },
   clock: () => Date = () => new Date(),
   newId: () => string = () => crypto.randomUUID(),
-): { handle: EventHandler; prepareBatch: PrepareBatch } {
+): { handle: EventHandler<PaymentsDatabase>; prepareBatch: PrepareBatch<PaymentsDatabase> } {
   const balances = new BatchBalances();
-  const handle: EventHandler = async (trx: Executor, { event, causation }: DecodedMessage) => {
+  const handle: EventHandler<PaymentsDatabase> = async (
+    trx: Executor<PaymentsDatabase>,
+    { event, causation }: DecodedMessage,
+  ) => {
     // Locked until commit: two orders of one customer are authorized one after the other.
     const balance =
       event.type === 'OrderPlaced'

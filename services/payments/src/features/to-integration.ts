@@ -13,7 +13,7 @@ export function toIntegration(
   recorded: RecordedEvent<PaymentEvent>,
   causation: Causation,
 ) {
-  const event = { type: recorded.type, data: recorded.data } as PaymentEvent;
+  const event: PaymentEvent = recorded;
   const { eventId: id, recordedAt: time } = recorded;
   switch (event.type) {
     case 'PaymentAuthorized': {

@@ -1,6 +1,5 @@
 import { assertNever } from '@orderflow/decider';
-import type { Executor, Projection, RecordedEvent } from '@orderflow/messaging';
-import type { Kysely } from 'kysely';
+import type { Executor, Projection } from '@orderflow/messaging';
 import { sql } from 'kysely';
 import type { PaymentEvent } from '../domain/payment.js';
 import type { PaymentsDatabase } from '../infra/database.js';
@@ -27,19 +26,18 @@ interface ViewRow {
  * customer, and the view rows folded per order (an event that sets a row whole, and a
  * refund, which changes the status of a row set earlier).
  */
-export const ledger: Projection = {
+export const ledger: Projection<PaymentsDatabase, PaymentEvent> = {
   name: 'payments_ledger',
 
-  async apply(trx: Executor, events: readonly RecordedEvent[]) {
-    const db = trx as Kysely<PaymentsDatabase>;
+  async apply(db, events) {
     const deltas = new Map<string, number>();
     const whole = new Map<string, ViewRow>();
     const refunds = new Map<
       string,
       Pick<ViewRow, 'order_id' | 'status' | 'reason' | 'updated_at'>
     >();
-    for (const recorded of events as readonly RecordedEvent<PaymentEvent>[]) {
-      const event = { type: recorded.type, data: recorded.data } as PaymentEvent;
+    for (const recorded of events) {
+      const event: PaymentEvent = recorded;
       const at = recorded.recordedAt.toISOString();
       const { orderId } = event.data;
       const set = (row: Omit<ViewRow, 'order_id' | 'updated_at'>) => {
@@ -100,8 +98,7 @@ export const ledger: Projection = {
     }
   },
 
-  async reset(trx: Executor) {
-    const db = trx as Kysely<PaymentsDatabase>;
+  async reset(db) {
     await db.deleteFrom('payments_view').execute();
     await db
       .updateTable('accounts')
@@ -124,7 +121,7 @@ function paid(
 }
 
 /** One statement for every customer's net change; a customer without an account is a bug. */
-async function moveBalances(db: Kysely<PaymentsDatabase>, deltas: Map<string, number>) {
+async function moveBalances(db: Executor<PaymentsDatabase>, deltas: Map<string, number>) {
   const changed = [...deltas].filter(([, delta]) => delta !== 0);
   if (changed.length === 0) return;
   const { rows } = await sql<{ customer_id: string }>`

@@ -1,6 +1,5 @@
 import type { Executor, RecordedEvent } from '@orderflow/messaging';
 import type { PrepareBatch } from '@orderflow/platform';
-import type { Kysely } from 'kysely';
 import type { Line, ShipmentEvent } from '../domain/shipment.js';
 import type { ShippingDatabase } from '../infra/database.js';
 
@@ -11,7 +10,7 @@ import type { ShippingDatabase } from '../infra/database.js';
  * units are decided one after the other.
  */
 export class BatchStock {
-  private readonly byTransaction = new WeakMap<Executor, Map<string, number>>();
+  private readonly byTransaction = new WeakMap<Executor<ShippingDatabase>, Map<string, number>>();
 
   /**
    * Before any handler of a batch: locks the stock rows it may reserve or release, in
@@ -19,7 +18,7 @@ export class BatchStock {
    * new orders, and the lines shipping already knows of orders whose payment or
    * cancellation arrives.
    */
-  readonly prepareBatch: PrepareBatch = async (trx, events) => {
+  readonly prepareBatch: PrepareBatch<ShippingDatabase> = async (trx, events) => {
     const skus = new Set<string>();
     const known: string[] = [];
     for (const { event } of events) {
@@ -29,7 +28,7 @@ export class BatchStock {
       }
     }
     if (known.length > 0) {
-      const rows = await db(trx)
+      const rows = await trx
         .selectFrom('shipments_view')
         .select('lines')
         .where('order_id', 'in', known)
@@ -40,7 +39,10 @@ export class BatchStock {
   };
 
   /** Units available now, in this transaction, per SKU of the lines (0 for an unknown SKU). */
-  async available(trx: Executor, lines: readonly Line[]): Promise<Record<string, number>> {
+  async available(
+    trx: Executor<ShippingDatabase>,
+    lines: readonly Line[],
+  ): Promise<Record<string, number>> {
     await this.load(
       trx,
       lines.map((l) => l.sku),
@@ -50,10 +52,10 @@ export class BatchStock {
   }
 
   /** Follows what new events did to the stock. */
-  apply(trx: Executor, events: readonly RecordedEvent<ShipmentEvent>[]): void {
+  apply(trx: Executor<ShippingDatabase>, events: readonly RecordedEvent<ShipmentEvent>[]): void {
     const known = this.byTransaction.get(trx);
     for (const recorded of events) {
-      const event = { type: recorded.type, data: recorded.data } as ShipmentEvent;
+      const event: ShipmentEvent = recorded;
       if (event.type !== 'ShipmentScheduled' && event.type !== 'ShipmentCancelled') continue;
       const sign = event.type === 'ShipmentScheduled' ? -1 : 1;
       for (const { sku, quantity } of event.data.lines) {
@@ -63,12 +65,12 @@ export class BatchStock {
   }
 
   /** Locks and reads stock rows (in SKU order); a SKU without a row has none. */
-  private async load(trx: Executor, skus: string[]): Promise<void> {
+  private async load(trx: Executor<ShippingDatabase>, skus: string[]): Promise<void> {
     const known = this.byTransaction.get(trx) ?? new Map<string, number>();
     this.byTransaction.set(trx, known);
     const wanted = [...new Set(skus)].filter((s) => !known.has(s)).sort();
     if (wanted.length === 0) return;
-    const rows = await db(trx)
+    const rows = await trx
       .selectFrom('stock')
       .select(['sku', 'available'])
       .where('sku', 'in', wanted)
@@ -79,5 +81,3 @@ export class BatchStock {
     for (const r of rows) known.set(r.sku, r.available);
   }
 }
-
-const db = (trx: Executor) => trx as Kysely<ShippingDatabase>;

@@ -9,6 +9,7 @@ import type {
 import { linesToReserve, react, reactsTo } from '../domain/saga.js';
 import type { Context, ShipmentEvent } from '../domain/shipment.js';
 import { shipmentDecider } from '../domain/shipment.js';
+import type { ShippingDatabase } from '../infra/database.js';
 import { reservations } from '../projections/reservations.js';
 import { BatchStock } from './batch-stock.js';
 import { toIntegration } from './to-integration.js';
@@ -32,9 +33,12 @@ export function shipmentFacts(
   policy: CarrierPolicy,
   clock: () => Date = () => new Date(),
   newId: () => string = () => crypto.randomUUID(),
-): { handle: EventHandler; prepareBatch: PrepareBatch } {
+): { handle: EventHandler<ShippingDatabase>; prepareBatch: PrepareBatch<ShippingDatabase> } {
   const stock = new BatchStock();
-  const handle: EventHandler = async (trx: Executor, { event, causation }: DecodedMessage) => {
+  const handle: EventHandler<ShippingDatabase> = async (
+    trx: Executor<ShippingDatabase>,
+    { event, causation }: DecodedMessage,
+  ) => {
     if (!reactsTo(event)) return;
     const orderId = event.data.orderId;
     const streamId = streamOf(orderId);
@@ -43,11 +47,8 @@ export function shipmentFacts(
     await lockKeys(trx, lockKeysFor(orderId));
     // Loaded ahead of handleCommand, to learn which SKUs need stock, and handed to it:
     // nobody else can append to the stream while we hold its key.
-    const stream = await loadStream<ShipmentEvent>(trx, streamId);
-    const state = fold(
-      shipmentDecider,
-      stream.events.map((e) => ({ type: e.type, data: e.data }) as ShipmentEvent),
-    );
+    const stream = await loadStream<ShipmentEvent, ShippingDatabase>(trx, streamId);
+    const state = fold(shipmentDecider, stream.events);
     const available = await stock.available(trx, linesToReserve(event, state));
     const context: Context = { ...policy, shipmentId: newId(), now: clock(), stock: available };
     for (const [index, command] of react(event, context).entries()) {

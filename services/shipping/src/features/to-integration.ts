@@ -13,7 +13,7 @@ export function toIntegration(
   recorded: RecordedEvent<ShipmentEvent>,
   causation: Causation,
 ) {
-  const event = { type: recorded.type, data: recorded.data } as ShipmentEvent;
+  const event: ShipmentEvent = recorded;
   const { eventId: id, recordedAt: time } = recorded;
   switch (event.type) {
     case 'ShipmentScheduled': {

@@ -1,6 +1,5 @@
 import { assertNever } from '@orderflow/decider';
-import type { Executor, Projection, RecordedEvent } from '@orderflow/messaging';
-import type { Kysely } from 'kysely';
+import type { Executor, Projection } from '@orderflow/messaging';
 import { sql } from 'kysely';
 import type { ShipmentEvent } from '../domain/shipment.js';
 import type { ShippingDatabase } from '../infra/database.js';
@@ -19,15 +18,14 @@ type Patch = Record<string, unknown> & { order_id: string; updated_at: string };
  * SKU, and the view's changes folded per order, updating the rows that exist and
  * creating the others (OPEN until a decision sets the status).
  */
-export const reservations: Projection = {
+export const reservations: Projection<ShippingDatabase, ShipmentEvent> = {
   name: 'shipping_reservations',
 
-  async apply(trx: Executor, events: readonly RecordedEvent[]) {
-    const db = trx as Kysely<ShippingDatabase>;
+  async apply(db, events) {
     const moves = new Map<string, number>();
     const patches = new Map<string, Patch>();
-    for (const recorded of events as readonly RecordedEvent<ShipmentEvent>[]) {
-      const event = { type: recorded.type, data: recorded.data } as ShipmentEvent;
+    for (const recorded of events) {
+      const event: ShipmentEvent = recorded;
       const { orderId } = event.data;
       const patch = (change: Record<string, unknown>) => {
         const row = patches.get(orderId) ?? { order_id: orderId, updated_at: '' };
@@ -69,8 +67,7 @@ export const reservations: Projection = {
   },
 
   // Only while no handler runs: between this reset and the replay the stock reads as unreserved.
-  async reset(trx: Executor) {
-    const db = trx as Kysely<ShippingDatabase>;
+  async reset(db) {
     await db.deleteFrom('shipments_view').execute();
     await db
       .updateTable('stock')
@@ -80,7 +77,7 @@ export const reservations: Projection = {
 };
 
 /** Units reserved (positive) or released (negative) per SKU, in one statement. */
-async function moveStock(db: Kysely<ShippingDatabase>, moves: Map<string, number>) {
+async function moveStock(db: Executor<ShippingDatabase>, moves: Map<string, number>) {
   const changed = [...moves].filter(([, units]) => units !== 0);
   if (changed.length === 0) return;
   const { rows } = await sql<{ sku: string }>`
@@ -98,7 +95,7 @@ async function moveStock(db: Kysely<ShippingDatabase>, moves: Map<string, number
 }
 
 /** Changes the rows that exist (only the columns a patch names), then creates the others. */
-async function writeShipments(db: Kysely<ShippingDatabase>, patches: Patch[]) {
+async function writeShipments(db: Executor<ShippingDatabase>, patches: Patch[]) {
   const json = JSON.stringify(patches);
   const has = (column: string) =>
     sql.raw(`case when p ? '${column}' then r.${column} else v.${column} end`);
