@@ -129,7 +129,7 @@ export async function runChaos(options: ChaosOptions, planned?: Fault[]): Promis
           'load',
           `${placed}/${options.orders} orders placed, ${((Date.now() - loadStart) / 1000).toFixed(0)}s`,
         );
-        void currentObserver.pollMails().catch(() => undefined);
+        void currentObserver.pollMails().catch((error: Error) => log('mail', error.message));
       },
     });
     for (const fault of faults) {
@@ -161,7 +161,7 @@ export async function runChaos(options: ChaosOptions, planned?: Fault[]): Promis
       if (Date.now() - lastLog > 10_000) {
         lastLog = Date.now();
         log('quiesce', unsettled.join(', '));
-        void observer.pollMails().catch(() => undefined);
+        void observer.pollMails().catch((error: Error) => log('mail', error.message));
       }
       await sleep(500);
     }
