@@ -1,6 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
-import { DlqHeaders, inspectDeadLetters } from '@orderflow/messaging';
+import { DlqHeaders, connectOrderedProducer, inspectDeadLetters } from '@orderflow/messaging';
 import type { DeadLetter } from '@orderflow/messaging';
 
 /** The topics whose dead letters an order can have (each `<topic>.dlq`). */
@@ -73,13 +72,7 @@ export class DeadLetters {
       if (!bySource.has(source)) bySource.set(source, { ...letter, originalTopic });
     }
     if (bySource.size === 0) return 0;
-    const producer = this.kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
-    await producer.connect();
+    const producer = await connectOrderedProducer(this.kafka);
     try {
       const redrivenAt = new Date().toISOString();
       for (const letter of bySource.values()) {

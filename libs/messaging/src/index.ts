@@ -36,6 +36,7 @@ export type { EnqueueOptions, OutboxMessage } from './outbox/enqueue.js';
 export { OUTBOX_CHANNEL, enqueue, writeOutbox } from './outbox/enqueue.js';
 export type { OutboxRelayOptions } from './outbox/relay.js';
 export { OutboxRelay } from './outbox/relay.js';
+export { connectOrderedProducer } from './producer.js';
 export { LeaderLoop } from './outbox/leader-loop.js';
 export type { LeaderLoopOptions } from './outbox/leader-loop.js';
 
