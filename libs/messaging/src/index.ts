@@ -40,7 +40,7 @@ export { connectOrderedProducer } from './producer.js';
 export { LeaderLoop } from './outbox/leader-loop.js';
 export type { LeaderLoopOptions } from './outbox/leader-loop.js';
 
-export { pruneInbox, recordAllInInbox, recordInInbox } from './inbox/inbox.js';
+export { pruneInbox, recordInInbox } from './inbox/inbox.js';
 
 export type { RetryPolicy } from './consumer/backoff.js';
 export { backoffDelay, defaultRetryPolicy } from './consumer/backoff.js';

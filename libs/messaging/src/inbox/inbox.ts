@@ -13,25 +13,12 @@ export async function recordInInbox<DB extends MessagingTables>(
   consumer: string,
   messageId: string,
 ): Promise<boolean> {
-  return (await recordAllInInbox(trx, consumer, [messageId])).has(messageId);
-}
-
-/**
- * `recordInInbox` for many messages in one statement: returns the ids seen for the
- * first time. An id given twice is new at most once (the second is a conflict).
- */
-export async function recordAllInInbox<DB extends MessagingTables>(
-  trx: Executor<DB>,
-  consumer: string,
-  messageIds: readonly string[],
-): Promise<Set<string>> {
-  if (messageIds.length === 0) return new Set();
-  const { rows } = await sql<{ message_id: string }>`
-    insert into inbox (consumer, message_id)
-    select ${consumer}, id from unnest(${messageIds}::text[]) as id
+  // A consumer's batches record their ids in orderflow_begin_batch (consumer/begin-batch.ts).
+  const { rows } = await sql`
+    insert into inbox (consumer, message_id) values (${consumer}, ${messageId})
     on conflict (consumer, message_id) do nothing
     returning message_id`.execute(trx);
-  return new Set(rows.map((r) => r.message_id));
+  return rows.length === 1;
 }
 
 /**
