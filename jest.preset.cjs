@@ -56,6 +56,8 @@ const withStack = (tierName) => ({
 });
 
 module.exports.tiers = (rootDir) => ({
+  // The timeline reporter writes only when ORDERFLOW_TEST_TIMELINE names a file (CI).
+  reporters: ['default', path.join(testing, 'jest-timeline-reporter.cjs')],
   projects: [
     tier(rootDir, 'unit'),
     tier(rootDir, 'int', { ...withStack('int'), slowTestThreshold: 30 }),
