@@ -106,6 +106,31 @@ describe('MessageConsumer batches', () => {
     expect(sizes!.value).toBeLessThan(100);
   });
 
+  it('handles the batches of partitions and topics handed over together in one transaction', async () => {
+    const topics = [uniqueName('batches.joined.a'), uniqueName('batches.joined.b')];
+    await createTopics(kafka, topics, 3);
+    // Written before the consumer starts: its first fetch brings every partition at once.
+    for (const topic of topics) {
+      const messages = Array.from({ length: 12 }, (_, i) => record(`${topic}/${i}`, 0));
+      await producer.send({ topic, acks: -1, messages });
+    }
+    // All six partitions handed over at once.
+    const c = consumer(topics, { partitionsConsumedConcurrently: 6, maxBatchSize: 50 });
+    await c.instance.start();
+    try {
+      // Two topics: count the effects (the outcome metric has a series per topic).
+      await eventually(async () => expect(await effectsInCommitOrder()).toHaveLength(24), 60_000);
+    } finally {
+      await c.instance.stop();
+    }
+    const { rows } = await sql<{ topics: number }>`
+      select max(topics) as topics from (
+        select count(distinct split_part(key, '/', 1)) as topics from effects group by tx) t
+      `.execute(database.db);
+    // Records of both topics committed in one transaction: the batches were joined.
+    expect(Number(rows[0]!.topics)).toBe(2);
+  });
+
   it('dead-letters a poison record in the middle of a batch alone, and commits the rest', async () => {
     const topic = uniqueName('batches.poison');
     const dlq = `${topic}.dlq`;

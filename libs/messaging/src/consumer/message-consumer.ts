@@ -17,6 +17,7 @@ import { crashPoint } from '../crash-point.js';
 import { handleBatch } from './handle-batch.js';
 import type { InboundMessage } from './inbound-message.js';
 import { toInboundMessage } from './inbound-message.js';
+import { Coalescer } from './coalescer.js';
 import { consumerMetrics } from './consumer-metrics.js';
 import { OffsetCommits } from './offset-commits.js';
 
@@ -46,9 +47,12 @@ export interface MessageConsumerOptions<
   ignore?: (message: InboundMessage, decoded: T) => boolean;
   retry?: Partial<RetryPolicy>;
   deadLetterTopic?: (topic: string) => string;
-  /** Partitions whose batches are handled at the same time, each in its own transaction. */
+  /**
+   * Partitions whose batches kafkajs hands over at the same time. Their records go
+   * into one transaction (see `Coalescer`), up to `maxBatchSize`.
+   */
   partitionsConsumedConcurrently?: number;
-  /** Records handled in one transaction at most. */
+  /** Records handled in one transaction at most (a partition's batch is never split across two). */
   maxBatchSize?: number;
   /** Offsets are committed at most this often (see OffsetCommits); 0 after every batch. */
   commitIntervalMs?: number;
@@ -60,12 +64,13 @@ export interface MessageConsumerOptions<
 }
 
 /**
- * The kafkajs consumer every service runs. Each partition's records are handled in
- * batches, one transaction per batch: lock their keys, insert their ids in the inbox
- * (duplicates stop there), run the handler of each new one in offset order, commit;
- * only then is the offset resolved. A batch that fails is handled again one record
- * per transaction, so a poison record goes to the dead-letter topic alone and its
- * neighbours commit. Retriable failures are retried with backoff; a database that is
+ * The kafkajs consumer every service runs. Records are handled in batches, one
+ * transaction per batch: lock their keys, insert their ids in the inbox (duplicates
+ * stop there), run the handler of each new one in offset order, commit; only then is
+ * the offset resolved. The batches of partitions handed over together (records of
+ * several partitions and topics from one fetch) share a transaction. A batch that
+ * fails is handled again one record per transaction, so a poison record goes to the
+ * dead-letter topic alone and its neighbours commit. Retriable failures are retried with backoff; a database that is
  * down is waited for; non-retriable failures, and retriable ones that keep failing,
  * are dead-lettered and the partition moves on.
  */
@@ -80,6 +85,10 @@ export class MessageConsumer<T = undefined, DB extends MessagingTables = Messagi
   private readonly offsets: OffsetCommits;
   /** Batches being handled now: a graceful stop lets them finish before it commits. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Joins the partitions' batches into one transaction; true when it committed. */
+  private readonly batches: Coalescer<Delivery<T>, boolean>;
+  /** The group's heartbeat (the same for every partition's payload). */
+  private heartbeat: () => Promise<void> = async () => undefined;
   private joined = false;
 
   constructor(private readonly options: MessageConsumerOptions<T, DB>) {
@@ -102,6 +111,10 @@ export class MessageConsumer<T = undefined, DB extends MessagingTables = Messagi
     // next owner again (and be a duplicate there).
     this.consumer.on(this.consumer.events.REBALANCING, () => void this.offsets.flush());
     this.metrics = consumerMetrics(options.registry ?? new Registry());
+    this.batches = new Coalescer(
+      (live) => this.asBatch(live, this.heartbeat),
+      options.maxBatchSize ?? 200,
+    );
   }
 
   /** True once the consumer has joined its group (for readiness probes). */
@@ -151,6 +164,7 @@ export class MessageConsumer<T = undefined, DB extends MessagingTables = Messagi
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const heartbeat = () => payload.heartbeat();
+    this.heartbeat = heartbeat;
     const size = this.options.maxBatchSize ?? 200;
     for (let i = 0; i < batch.messages.length; i += size) {
       if (!payload.isRunning() || payload.isStale() || this.stopping.signal.aborted) return;
@@ -180,7 +194,8 @@ export class MessageConsumer<T = undefined, DB extends MessagingTables = Messagi
     const deliveries = prepared.filter((d) => !d.ignored);
     const live = deliveries.filter((d) => d.poison === undefined);
     const batched =
-      !live.some((d) => d.undecoded !== undefined) && (await this.asBatch(live, heartbeat));
+      !live.some((d) => d.undecoded !== undefined) &&
+      (live.length === 0 || (await this.batches.submit(live)));
     if (!batched) {
       // One record per transaction, in offset order, to isolate what failed.
       for (const d of deliveries) await this.handleAlone(d, heartbeat);
@@ -192,10 +207,14 @@ export class MessageConsumer<T = undefined, DB extends MessagingTables = Messagi
   }
 
   /** True when the deliveries committed as one batch; false when one of them failed. */
-  private async asBatch(live: Delivery<T>[], heartbeat: () => Promise<void>): Promise<boolean> {
+  private async asBatch(
+    live: readonly Delivery<T>[],
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
     if (live.length === 0) return true;
     const parts = { ...this.options, inboxName: this.options.inboxName ?? this.options.groupId };
     for (let attempt = 1; ; attempt++) {
+      // A joined batch may span topics: its timing is labelled with its first record's.
       const timer = this.metrics.startAttempt(this.options.groupId, live[0]!.message.topic);
       try {
         const result = await handleBatch(parts, live, { attempt, heartbeat });
