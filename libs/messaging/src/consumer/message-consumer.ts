@@ -52,7 +52,7 @@ export interface MessageConsumerOptions<
    * into one transaction (see `Coalescer`), up to `maxBatchSize`.
    */
   partitionsConsumedConcurrently?: number;
-  /** Records handled in one transaction at most (a partition's batch is never split across two). */
+  /** Records in one transaction at most (batches of partitions are joined up to it). */
   maxBatchSize?: number;
   /** Offsets are committed at most this often (see OffsetCommits); 0 after every batch. */
   commitIntervalMs?: number;
@@ -70,9 +70,9 @@ export interface MessageConsumerOptions<
  * the offset resolved. The batches of partitions handed over together (records of
  * several partitions and topics from one fetch) share a transaction. A batch that
  * fails is handled again one record per transaction, so a poison record goes to the
- * dead-letter topic alone and its neighbours commit. Retriable failures are retried with backoff; a database that is
- * down is waited for; non-retriable failures, and retriable ones that keep failing,
- * are dead-lettered and the partition moves on.
+ * dead-letter topic alone and its neighbours commit. Retriable failures are retried
+ * with backoff; a database that is down is waited for; non-retriable failures, and
+ * retriable ones that keep failing, are dead-lettered and the partition moves on.
  */
 export class MessageConsumer<T = undefined, DB extends MessagingTables = MessagingTables> {
   private readonly consumer: Consumer;
