@@ -4,23 +4,18 @@
 // ORDERFLOW_TEST_EXTERNAL_STACK=1 skips it, for tests against infrastructure that
 // is managed elsewhere (the endpoints then come from the ORDERFLOW_* variables).
 const { execFileSync } = require('node:child_process');
-const { appendFileSync } = require('node:fs');
 const path = require('node:path');
+const { appendTimeline } = require('./jest-timeline.cjs');
 
 module.exports = async function globalSetup(globalConfig) {
   if (process.env.ORDERFLOW_TEST_EXTERNAL_STACK === '1') return;
   const root = path.resolve(__dirname, '..', '..', '..');
-  // The timeline (jest-timeline-reporter.cjs) shows a start-up that never ends, too.
-  const mark = (text) =>
-    process.env.ORDERFLOW_TEST_TIMELINE &&
-    appendFileSync(
-      process.env.ORDERFLOW_TEST_TIMELINE,
-      `${new Date().toISOString().slice(11, 19)} ${path.relative(process.cwd(), globalConfig.rootDir) || '.'} ${text}\n`,
-    );
-  mark('global setup: stack up');
+  // On the test timeline (jest-timeline.cjs) a start-up that never ends shows, too.
+  const mark = (text) => appendTimeline(globalConfig.rootDir, `global setup: ${text}`);
+  mark('stack up');
   execFileSync(process.execPath, [require.resolve('tsx/cli'), 'tools/stack/src/cli.ts', 'up'], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  mark('global setup: stack up done');
+  mark('stack up done');
 };

@@ -3,23 +3,20 @@
 // Jest runs append to the same file. When a run fails or hangs on a shared machine,
 // this says which test was running, since when, and how long each step took: CI
 // prints the failed projects' lines at the end of its log (.ci/run).
-const { appendFileSync } = require('node:fs');
 const path = require('node:path');
+const { appendTimeline } = require('./jest-timeline.cjs');
 
-const clock = () => new Date().toISOString().slice(11, 19);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 class TimelineReporter {
   constructor(globalConfig) {
-    this.file = process.env.ORDERFLOW_TEST_TIMELINE;
-    this.project = path.relative(process.cwd(), globalConfig.rootDir) || '.';
+    this.rootDir = globalConfig.rootDir;
   }
 
   write(test, text) {
-    if (!this.file) return;
     const tier = test?.context?.config?.displayName?.name ?? '';
     const file = test ? path.relative(process.cwd(), test.path) : '';
-    appendFileSync(this.file, `${clock()} ${this.project} ${tier} ${file} ${text}\n`);
+    appendTimeline(this.rootDir, `${tier} ${file} ${text}`);
   }
 
   onRunStart() {
