@@ -35,6 +35,8 @@ export interface Profile {
     drainMs: number;
   };
   cpu: { windowMs: number; fallbackRate: number };
+  /** Each turn of the tracing on/off comparison: a fixed-rate window (the cpu scenario's rate). */
+  tracing: { windowMs: number };
   /** failoverRate: the steady load while one of two payments instances is killed. */
   restart: { rate: number; timeoutMs: number; idleMs: number; failoverRate: number };
   db: { seconds: number; clients: number };
@@ -61,6 +63,7 @@ const full: Profile = {
   latency: { rates: [25, 50, 100, 200], windowMs: 8_000, drainMs: 10_000, skipAboveMax: 1.5 },
   burst: { minOrders: 200, maxOrders: 2_000, secondsAtMax: 8, concurrency: 32, drainMs: 60_000 },
   cpu: { windowMs: 10_000, fallbackRate: 20 },
+  tracing: { windowMs: 6_000 },
   restart: { rate: 10, timeoutMs: 60_000, idleMs: 20_000, failoverRate: 5 },
   db: { seconds: 3, clients: 8 },
   overload: { orders: 10_000, concurrency: 64, waitAfterDeadlineMs: 30_000 },
@@ -81,6 +84,7 @@ const quick: Profile = {
   latency: { ...full.latency, windowMs: 3_000, drainMs: 6_000 },
   burst: { ...full.burst, minOrders: 100, maxOrders: 300, secondsAtMax: 3, drainMs: 30_000 },
   cpu: { windowMs: 3_000, fallbackRate: 5 },
+  tracing: { windowMs: 3_000 },
   restart: { rate: 3, timeoutMs: 60_000, idleMs: 5_000, failoverRate: 5 },
   db: { seconds: 2, clients: 8 },
   overload: { orders: 1_000, concurrency: 64, waitAfterDeadlineMs: 10_000 },

@@ -77,7 +77,7 @@ export const targets: readonly TargetDef[] = [
   },
   {
     id: 'tracing',
-    label: 'Tracing cost (throughput lost with tracing on)',
+    label: 'Tracing cost (throughput lost with tracing on, from CPU per order)',
     target: '≤ 15%',
     figure: 'tracing.cost',
     met: atMost(15),

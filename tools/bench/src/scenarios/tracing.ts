@@ -1,72 +1,80 @@
 import { OrdersClient } from '../load/http.js';
-import { runBurst } from '../load/burst-run.js';
 import { fmt } from '../log.js';
-import { burstSize } from '../profile.js';
 import type { BenchContext } from './context.js';
+import { cpuPerOrder, cpuRate } from './cpu.js';
 import type { Scenario } from './scenario.js';
 
 /**
- * (h) What tracing costs: the burst drain rate of the main saga (tracing on, default
- * sampling) beside a second saga started with OTEL_SDK_DISABLED=true, alternating
- * repetitions so that drift on the machine hits both alike.
+ * (h) What tracing costs: the CPU per order of every process at a fixed rate, with
+ * tracing on (default sampling) and off (OTEL_SDK_DISABLED=true). The saga is CPU-bound
+ * on this machine, so its throughput goes as the inverse of the CPU an order costs, and
+ * the throughput tracing takes away is 1 − CPU off / CPU on. Two sagas, started and
+ * warmed up alike for this scenario (the main saga has run for minutes, and a service's
+ * JIT compiler takes about a fifth of its CPU in its first minute), measured in turns,
+ * which go first alternating per repetition, so that warming and drift hit both alike.
+ * A burst drain rate per saga, the figure used before, swung by ±40% between repetitions.
  */
 export const tracing: Scenario = {
   id: 'tracing',
-  title: 'tracing on vs off (burst drain rate)',
+  title: 'tracing on vs off (CPU per order at a fixed rate)',
   usesSaga: true,
   async run(ctx: BenchContext) {
     const log = ctx.log('tracing');
-    const on = await ctx.saga();
-    const onClient = await ctx.client();
-    log('starting a second saga with tracing off (OTEL_SDK_DISABLED=true)');
-    const off = await ctx.startWarm(false);
-    const offClient = new OrdersClient(off.ordersUrl, off.authorization);
-    const size = burstSize(ctx.profile, ctx.maxSustained);
-    const { concurrency, drainMs } = ctx.profile.burst;
-    const rates: { on: (number | undefined)[]; off: (number | undefined)[] } = { on: [], off: [] };
+    const { windowMs } = ctx.profile.tracing;
+    const rate = cpuRate(ctx);
+    log('starting two sagas, tracing on and off (OTEL_SDK_DISABLED=true), warmed up alike');
+    const on = await ctx.startWarm(true);
+    const off = await ctx.startWarm(false).catch(async (error: unknown) => {
+      await on.stop();
+      throw error;
+    });
+    const sagas = { on, off };
+    const clients = {
+      on: new OrdersClient(on.ordersUrl, on.authorization),
+      off: new OrdersClient(off.ordersUrl, off.authorization),
+    };
+    const cpu: { on: (number | undefined)[]; off: (number | undefined)[] } = { on: [], off: [] };
     try {
       for (let rep = 1; rep <= ctx.reps; rep++) {
-        for (const [label, saga, client] of [
-          ['on', on, onClient],
-          ['off', off, offClient],
-        ] as const) {
-          log(`rep ${rep}/${ctx.reps}: burst of ${size} with tracing ${label}`);
-          const b = await runBurst(
-            saga,
-            client,
-            { size, concurrency, waitMs: drainMs, next: ctx.orders(`tracing-${rep}`) },
+        const turns = rep % 2 === 1 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+        for (const label of turns) {
+          log(`rep ${rep}/${ctx.reps}: tracing ${label}, ${rate}/s for ${windowMs / 1000} s`);
+          const w = await cpuPerOrder(
+            ctx,
+            sagas[label],
+            clients[label],
+            { rate, windowMs, label: `tracing-${label}-${rep}` },
             log,
           );
-          rates[label].push(b.drainRate);
-          log(
-            `  tracing ${label}: ${fmt(b.drainRate)} orders/s (${b.confirmed}/${b.accepted} confirmed)`,
-          );
+          cpu[label].push(w.confirmed > 0 ? w.total : undefined);
+          log(`  tracing ${label}: ${fmt(w.total)} ms CPU per order (${w.confirmed} confirmed)`);
         }
       }
     } finally {
-      offClient.close();
-      await off.stop();
+      clients.on.close();
+      clients.off.close();
+      await Promise.all([on.stop(), off.stop()]);
     }
     const f = ctx.figures;
-    f.fromValues('tracing', 'tracing.on', 'Burst drain rate, tracing on', 'orders/s', rates.on);
-    f.fromValues('tracing', 'tracing.off', 'Burst drain rate, tracing off', 'orders/s', rates.off);
+    f.fromValues('tracing', 'tracing.on', 'CPU per order, tracing on', 'ms', cpu.on);
+    f.fromValues('tracing', 'tracing.off', 'CPU per order, tracing off', 'ms', cpu.off);
     f.fromValues(
       'tracing',
       'tracing.cost',
-      'Tracing cost (1 − on/off)',
+      'Tracing cost (1 − CPU per order off/on)',
       '%',
-      rates.on.map((r, i) => {
-        const o = rates.off[i];
-        return r !== undefined && o ? 100 * (1 - r / o) : undefined;
+      cpu.on.map((o, i) => {
+        const x = cpu.off[i];
+        return o && x !== undefined ? 100 * (1 - x / o) : undefined;
       }),
     );
     const cost = f.get('tracing.cost')?.stat?.median;
     if (cost !== undefined && cost < 0) {
       ctx.notes.push(
-        `tracing: the saga with tracing on drained faster than without (cost ${cost.toFixed(1)}%): ` +
+        `tracing: an order cost less CPU with tracing on than off (cost ${cost.toFixed(1)}%): ` +
           'the difference is within the noise of this machine, not a gain from tracing.',
       );
     }
-    ctx.details['tracing'] = { size, rates };
+    ctx.details['tracing'] = { rate, windowMs, cpu };
   },
 };
