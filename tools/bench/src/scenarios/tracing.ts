@@ -23,11 +23,14 @@ export const tracing: Scenario = {
     const { windowMs } = ctx.profile.tracing;
     const rate = cpuRate(ctx);
     log('starting two sagas, tracing on and off (OTEL_SDK_DISABLED=true), warmed up alike');
-    const on = await ctx.startWarm(true);
-    const off = await ctx.startWarm(false).catch(async (error: unknown) => {
-      await on.stop();
-      throw error;
-    });
+    // Side by side: the same start-up and warm-up for both, in half the time.
+    const started = await Promise.allSettled([ctx.startWarm(true), ctx.startWarm(false)]);
+    const [on, off] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
+    if (!on || !off) {
+      await Promise.all([on?.stop(), off?.stop()]);
+      const failed = started.find((s) => s.status === 'rejected');
+      throw failed?.status === 'rejected' ? failed.reason : new Error('a saga did not start');
+    }
     const sagas = { on, off };
     const clients = {
       on: new OrdersClient(on.ordersUrl, on.authorization),
