@@ -1,5 +1,5 @@
 import type { WindowFacts } from './judge.js';
-import { backlogFlat, backlogRunaway, judgeWindow } from './judge.js';
+import { backlogFlat, backlogLevels, backlogRunaway, judgeWindow } from './judge.js';
 
 const sustained: WindowFacts = {
   rate: 100,
@@ -32,6 +32,18 @@ describe('judging a fixed-rate window', () => {
       'p99 1500 ms > 1000 ms',
       'backlog grew from 12 mid-window to 80 at the end',
     ]);
+  });
+
+  it('takes the backlog mid-window and at the end as the means of three samples', () => {
+    // The swings of a saga at 25/s that single samples judged as growth (6 → 16).
+    expect(backlogLevels([3, 9, 6, 14, 8, 4, 16, 7])).toEqual({ mid: 9.3, end: 9 });
+    expect(backlogFlat(9.3, 9, 25)).toBe(true);
+    // Real growth still shows.
+    expect(backlogLevels([2, 5, 9, 14, 20, 27, 33, 40])).toEqual({ mid: 14.3, end: 33.3 });
+    expect(backlogFlat(14.3, 33.3, 25)).toBe(false);
+    // Short windows: as many samples as half of them.
+    expect(backlogLevels([4, 8])).toEqual({ mid: 4, end: 8 });
+    expect(backlogLevels([])).toEqual({ mid: 0, end: 0 });
   });
 
   it('tolerates a little backlog noise', () => {

@@ -1,5 +1,5 @@
 import type { Saga } from '../infra/saga.js';
-import { backlogRunaway } from '../judge.js';
+import { backlogLevels, backlogRunaway } from '../judge.js';
 import type { Log } from '../log.js';
 import type { PlaceOrderBody } from '../orders.js';
 import type { LatencySummary } from '../stats.js';
@@ -87,8 +87,7 @@ export async function runWindow(
     clearInterval(monitor);
   }
   const endedAt = nowMs();
-  const backlogEnd = samples.at(-1) ?? 0;
-  const backlogMid = samples[Math.floor((samples.length - 1) / 2)] ?? 0;
+  const { mid: backlogMid, end: backlogEnd } = backlogLevels(samples);
   const counted = tally(sent);
   const ids = counted.acceptedIds;
   const unfinished = await waitTerminal(orders, ids, spec.drainMs, log);
