@@ -59,7 +59,7 @@ export class BenchContext {
   }
 
   /** A further saga (tracing off, say), warmed up like the main one; the caller stops it. */
-  async startWarm(tracing: boolean): Promise<Saga> {
+  async startWarm(tracing: boolean, warmup = this.profile.warmup): Promise<Saga> {
     const log = scoped('saga');
     const id = `${this.runId}_${++this.sagas}`;
     const saga = await startSaga({
@@ -71,7 +71,7 @@ export class BenchContext {
       catalog: this.profile.catalog,
       log,
     });
-    const { rate, durationMs } = this.profile.warmup;
+    const { rate, durationMs } = warmup;
     log(`warm-up: ${rate}/s for ${durationMs / 1000} s`);
     const client = new OrdersClient(saga.ordersUrl, saga.authorization);
     const warm = await runWindow(

@@ -20,11 +20,14 @@ export const tracing: Scenario = {
   usesSaga: true,
   async run(ctx: BenchContext) {
     const log = ctx.log('tracing');
-    const { windowMs } = ctx.profile.tracing;
+    const { windowMs, warmup } = ctx.profile.tracing;
     const rate = cpuRate(ctx);
     log('starting two sagas, tracing on and off (OTEL_SDK_DISABLED=true), warmed up alike');
     // Side by side: the same start-up and warm-up for both, in half the time.
-    const started = await Promise.allSettled([ctx.startWarm(true), ctx.startWarm(false)]);
+    const started = await Promise.allSettled([
+      ctx.startWarm(true, warmup),
+      ctx.startWarm(false, warmup),
+    ]);
     const [on, off] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
     if (!on || !off) {
       await Promise.all([on?.stop(), off?.stop()]);
