@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { appendEvents } from '../event-store/event-store.js';
 import { lockKeys } from '../lock-key.js';
 import { messagingDatabase } from '../test-support/fixtures.js';
-import type { MessagingTables } from '../types.js';
+import type { Executor, MessagingTables } from '../types.js';
 import { beginBatch } from './begin-batch.js';
 
 describe('beginBatch', () => {
@@ -85,4 +85,58 @@ describe('beginBatch', () => {
     expect(fresh).toEqual(new Set(['m-10']));
     expect(streams.get('order-c')?.events.map((e) => e.type)).toEqual(['OrderPlaced']);
   });
+
+  it('reads the streams through the index once the store has outgrown its statistics, in a long-lived session', async () => {
+    const store = await messagingDatabase('begin_batch_plans');
+    try {
+      const eventScans = (trx: Executor<MessagingTables>) =>
+        sql<{ seq: number; idx: number }>`
+          select seq_scan::int as seq, coalesce(idx_scan, 0)::int as idx
+          from pg_stat_xact_user_tables where relname = 'events'`
+          .execute(trx)
+          .then(({ rows }) => rows[0] ?? { seq: 0, idx: 0 });
+      // One session throughout, as a service's pooled connection: plpgsql keeps plans
+      // per session.
+      await store.db.connection().execute(async (session) => {
+        // Autovacuum analyzes a new table once it holds some rows.
+        await seedEvents(session, 1, 100);
+        await sql`analyze events`.execute(session);
+        for (let i = 0; i < 8; i++) {
+          await session
+            .transaction()
+            .execute((trx) =>
+              beginBatch(trx, 'payments', [`order-${i}`], [`m-${i}`], [`order-${i}`]),
+            );
+        }
+        await seedEvents(session, 101, 20_000);
+        // The counters include what this session did before and has not reported yet:
+        // compare before and after, within the transaction.
+        const scans = await session.transaction().execute(async (trx) => {
+          const before = await eventScans(trx);
+          const start = await beginBatch(
+            trx,
+            'payments',
+            ['order-7', 'order-9'],
+            ['m-last'],
+            ['order-7', 'order-9'],
+          );
+          expect([...start.streams.keys()]).toEqual(['order-7', 'order-9']);
+          const after = await eventScans(trx);
+          return { seq: after.seq - before.seq, idx: after.idx - before.idx };
+        });
+        expect(scans.seq).toBe(0);
+        expect(scans.idx).toBeGreaterThan(0);
+      });
+    } finally {
+      await store.drop();
+    }
+  });
 });
+
+/** Streams `order-<from>` to `order-<to>`, one event each, as if each came from a transaction of its own. */
+async function seedEvents(db: Executor<MessagingTables>, from: number, to: number) {
+  await sql`
+    insert into events (tx_id, stream_id, version, event_id, type, data)
+    select n::text::xid8, 'order-' || n, 1, gen_random_uuid(), 'OrderPlaced', '{}'::jsonb
+    from generate_series(${from}::int, ${to}::int) as n`.execute(db);
+}
