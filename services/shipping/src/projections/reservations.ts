@@ -107,7 +107,7 @@ async function writeShipments(db: Executor<ShippingDatabase>, patches: Patch[]) 
       updated_at = r.updated_at
     from jsonb_array_elements(${json}::jsonb) as e(p),
       jsonb_populate_record(null::shipments_view, e.p) as r
-    where v.order_id = r.order_id
+    where v.order_id = r.order_id and v.order_id = any(${patches.map((p) => p.order_id)}::text[])
     returning v.order_id`.execute(db);
   const updated = new Set(rows.map((r) => r.order_id));
   const created = patches.filter((p) => !updated.has(p.order_id));
