@@ -17,7 +17,7 @@ update orders_view v set
   updated_at = (patch->>'updated_at')::timestamptz,
   version = (patch->>'version')::integer
 from jsonb_array_elements(:pa_patches::jsonb) as p(patch)
-where v.order_id = patch->>'order_id';
+where v.order_id = patch->>'order_id' and v.order_id = any(:order_ids::text[]);
 insert into saga_log (order_id, event_id, type, source, occurred_at)
 select * from unnest(:order_ids::text[], :pa_messages::text[], :pa_types::text[],
   :pa_sources::text[], :occurred::timestamptz[])

@@ -16,7 +16,7 @@ update orders_view v set
   updated_at = (patch->>'updated_at')::timestamptz,
   version = (patch->>'version')::integer
 from jsonb_array_elements(:ss_patches::jsonb) as p(patch)
-where v.order_id = patch->>'order_id';
+where v.order_id = patch->>'order_id' and v.order_id = any(:order_ids::text[]);
 insert into saga_log (order_id, event_id, type, source, occurred_at)
 select * from unnest(:order_ids::text[], :ss_messages::text[], :ss_log_types::text[],
   :ss_sources::text[], :occurred::timestamptz[])

@@ -22,7 +22,7 @@ update shipments_view v set
   updated_at = r.updated_at
 from jsonb_array_elements(:noted_patches::jsonb) as e(p),
   jsonb_populate_record(null::shipments_view, e.p) as r
-where v.order_id = r.order_id
+where v.order_id = r.order_id and v.order_id = any(:order_ids::text[])
 returning v.order_id;
 insert into shipments_view (order_id, shipment_id, status, carrier, eta, lines,
   failure_reason, failure_detail, updated_at)

@@ -27,6 +27,6 @@ update shipments_view v set
   updated_at = r.updated_at
 from jsonb_array_elements(:scheduled_patches::jsonb) as e(p),
   jsonb_populate_record(null::shipments_view, e.p) as r
-where v.order_id = r.order_id
+where v.order_id = r.order_id and v.order_id = any(:order_ids::text[])
 returning v.order_id;
 commit;
