@@ -13,6 +13,7 @@ export interface SearchParams {
   maxRate: number;
   /** Stop when lowest fail / best pass is at most this (1.1: within 10%). */
   resolution: number;
+  /** Probes after which a search stops, once a rate has failed (until then it ramps on). */
   maxProbes: number;
 }
 
@@ -39,8 +40,10 @@ export function bracket(history: readonly Probe[]): Bracket {
 /** The next rate to probe, or undefined when the search is done. */
 export function nextProbe(params: SearchParams, history: readonly Probe[]): number | undefined {
   if (history.length === 0) return clamp(params, params.start);
-  if (history.length >= params.maxProbes) return undefined;
   const { lo, hi } = bracket(history);
+  // The budget ends a search that has found a rate it fails at: one that has passed
+  // every probe so far goes on ramping, or its answer is only where the budget ran out.
+  if (history.length >= params.maxProbes && hi !== undefined) return undefined;
   let next: number;
   if (hi === undefined) {
     // Everything passed so far: ramp up, unless the top was reached.

@@ -42,8 +42,16 @@ describe('throughput search', () => {
     expect(searchResult(history)).toBe(600);
   });
 
-  it('respects the probe budget', () => {
-    expect(search(301, { ...params, maxProbes: 3 })).toHaveLength(3);
+  it('respects the probe budget once a rate has failed', () => {
+    expect(search(40, { ...params, maxProbes: 3 }).map((p) => p.rate)).toEqual([25, 50, 35]);
+  });
+
+  it('ramps on past the probe budget while every probe passes', () => {
+    // A later repetition starts just below the first answer with a small budget: it must
+    // not report the rate where the budget ran out as the saga's limit.
+    const history = search(301, { ...params, maxProbes: 3 });
+    expect(history.map((p) => p.rate)).toEqual([25, 50, 100, 200, 400]);
+    expect(searchResult(history)).toBe(200);
   });
 
   it('brackets between the best pass and the lowest fail above it', () => {
