@@ -68,14 +68,14 @@ const full: Profile = {
     maxProbes: 8,
     maxP99Ms: 1_000,
   },
-  latency: { rates: [25, 50, 100, 200], windowMs: 8_000, drainMs: 10_000, skipAboveMax: 1.5 },
+  latency: { rates: [25, 50, 100, 200], windowMs: 7_000, drainMs: 10_000, skipAboveMax: 1.5 },
   burst: { minOrders: 200, maxOrders: 2_000, secondsAtMax: 8, concurrency: 32, drainMs: 60_000 },
   cpu: { windowMs: 10_000, fallbackRate: 20 },
-  tracing: { windowMs: 6_000, warmup: { rate: 10, durationMs: 5_000 } },
+  tracing: { windowMs: 5_000, warmup: { rate: 10, durationMs: 5_000 } },
   restart: { rate: 10, timeoutMs: 60_000, idleMs: 20_000, failoverRate: 5 },
-  db: { seconds: 3, clients: 8 },
+  db: { seconds: 2, clients: 8 },
   overload: { orders: 10_000, concurrency: 64, waitAfterDeadlineMs: 30_000 },
-  relay: { rows: 30_000, pickupRate: 1_000, pickupMs: 5_000, batch: 500 },
+  relay: { rows: 20_000, pickupRate: 1_000, pickupMs: 3_000, batch: 500 },
   projection: { events: 50_000 },
 };
 
