@@ -94,7 +94,9 @@ export const ledger: Projection<PaymentsDatabase, PaymentEvent> = {
       await sql`
         update payments_view v set status = r.status, reason = r.reason, updated_at = r.updated_at
         from jsonb_populate_recordset(null::payments_view, ${JSON.stringify([...refunds.values()])}::jsonb) r
-        where v.order_id = r.order_id and v.order_id = any(${[...refunds.keys()]}::text[])`.execute(db);
+        where v.order_id = r.order_id and v.order_id = any(${[...refunds.keys()]}::text[])`.execute(
+        db,
+      );
     }
   },
 
