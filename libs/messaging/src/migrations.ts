@@ -162,6 +162,27 @@ const beginBatchCustomPlans: Migration = {
   },
 };
 
+/**
+ * The member id each named consumer instance had when it last joined its group, so
+ * that the next process of that instance can remove it from the group instead of
+ * waiting for its session to time out (see consumer/previous-member.ts).
+ */
+const consumerInstances: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`
+      create table consumer_instances (
+        group_id text not null,
+        instance_id text not null,
+        member_id text not null,
+        joined_at timestamptz not null default now(),
+        primary key (group_id, instance_id)
+      )`.execute(db);
+  },
+  async down(db: Kysely<unknown>) {
+    await sql`drop table if exists consumer_instances`.execute(db);
+  },
+};
+
 /** The messaging migrations, for a service that prefers to merge them into its own set. */
 export function messagingMigrations(): Record<string, Migration> {
   return {
@@ -169,6 +190,7 @@ export function messagingMigrations(): Record<string, Migration> {
     '0002_lock_keys_function': lockKeysFunction,
     '0003_begin_batch_function': beginBatchFunction,
     '0004_begin_batch_custom_plans': beginBatchCustomPlans,
+    '0005_consumer_instances': consumerInstances,
   };
 }
 

@@ -43,6 +43,14 @@ export interface InboxTable {
   received_at: Generated<Date>;
 }
 
+/** The member id each named consumer instance last had in its group (see previous-member.ts). */
+export interface ConsumerInstancesTable {
+  group_id: string;
+  instance_id: string;
+  member_id: string;
+  joined_at: Generated<Date>;
+}
+
 export interface ProjectionCheckpointsTable {
   name: string;
   tx_id: ColumnType<string, string | undefined, string>;
@@ -55,6 +63,7 @@ export interface MessagingTables {
   outbox: OutboxTable;
   inbox: InboxTable;
   projection_checkpoints: ProjectionCheckpointsTable;
+  consumer_instances: ConsumerInstancesTable;
 }
 
 export function messagingDb<DB extends MessagingTables>(

@@ -20,6 +20,7 @@ import { toInboundMessage } from './inbound-message.js';
 import { Coalescer } from './coalescer.js';
 import { consumerMetrics } from './consumer-metrics.js';
 import { OffsetCommits } from './offset-commits.js';
+import { evictMember, previousMember, rememberMember } from './previous-member.js';
 
 export type { AfterCommit, BeforeBatch, MessageHandler } from './handle-batch.js';
 
@@ -57,6 +58,13 @@ export interface MessageConsumerOptions<
   /** Offsets are committed at most this often (see OffsetCommits); 0 after every batch. */
   commitIntervalMs?: number;
   fromBeginning?: boolean;
+  /**
+   * Which instance of the service this is, stable across its restarts and unique among
+   * its replicas (a pod name). A process started under the same id removes the member
+   * its predecessor left in the group (see previous-member.ts), so a restart after a
+   * crash does not wait for that member's session to time out. Absent: no removal.
+   */
+  instanceId?: string;
   consumer?: Partial<ConsumerConfig>;
   registry?: Registry;
   tracer?: Tracer;
@@ -100,7 +108,10 @@ export class MessageConsumer<T = undefined, DB extends MessagingTables = Messagi
       ...options.consumer,
       groupId: options.groupId,
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.joined = true;
+      this.rememberMember(payload.memberId);
+    });
     this.consumer.on(this.consumer.events.CRASH, () => (this.joined = false));
     this.offsets = new OffsetCommits(
       (offsets) => this.consumer.commitOffsets(offsets),
@@ -124,6 +135,7 @@ export class MessageConsumer<T = undefined, DB extends MessagingTables = Messagi
 
   async start(): Promise<void> {
     this.producer = await connectOrderedProducer(this.options.kafka);
+    await this.evictPredecessor();
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: [...this.options.topics],
@@ -152,6 +164,31 @@ export class MessageConsumer<T = undefined, DB extends MessagingTables = Messagi
     await this.consumer.disconnect();
     await this.producer?.disconnect();
     this.joined = false;
+  }
+
+  /**
+   * Removes the member this instance's previous process left in the group, if any. Best
+   * effort: if it fails, the join waits for that member's session, as without an id.
+   */
+  private async evictPredecessor(): Promise<void> {
+    const { instanceId, groupId, db, kafka } = this.options;
+    if (instanceId === undefined) return;
+    try {
+      const memberId = await previousMember(db, groupId, instanceId);
+      if (memberId === undefined) return;
+      const evicted = await evictMember(kafka, groupId, memberId);
+      if (evicted) this.logger.info('removed the previous member of this instance', { memberId });
+    } catch (error) {
+      this.logger.warn('could not remove the previous member of this instance', { error });
+    }
+  }
+
+  private rememberMember(memberId: string): void {
+    const { instanceId, groupId, db } = this.options;
+    if (instanceId === undefined) return;
+    rememberMember(db, groupId, instanceId, memberId).catch((error: unknown) =>
+      this.logger.warn('could not record the member id of this instance', { error }),
+    );
   }
 
   private track(batch: Promise<void>): Promise<void> {

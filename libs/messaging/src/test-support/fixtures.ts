@@ -122,3 +122,30 @@ export function spawnRelay(
 }
 
 export { eventually };
+
+const consumerScript = path.join(__dirname, 'consumer-process.ts');
+
+/** A MessageConsumer in its own process (consumer-process.ts), so that tests can kill it. */
+export function spawnConsumer(options: {
+  databaseUrl: string;
+  groupId: string;
+  topic: string;
+  instanceId: string;
+  sessionTimeoutMs: number;
+}): { exited: Promise<number | null>; kill(signal?: NodeJS.Signals): void } {
+  const child = spawn(process.execPath, ['--import', 'tsx', consumerScript], {
+    cwd: workspaceRoot,
+    env: {
+      ...process.env,
+      DATABASE_URL: options.databaseUrl,
+      KAFKA_BROKERS: stack.endpoints.kafkaBrokers.join(','),
+      CONSUMER_GROUP: options.groupId,
+      CONSUMER_TOPIC: options.topic,
+      CONSUMER_INSTANCE: options.instanceId,
+      CONSUMER_SESSION_MS: String(options.sessionTimeoutMs),
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { exited, kill: (signal = 'SIGKILL') => void child.kill(signal) };
+}
