@@ -99,6 +99,8 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
         ...common,
         ...own[s],
         OTEL_SERVICE_NAME: s,
+        // As the stack runs them: one process per service, named.
+        KAFKA_GROUP_INSTANCE_ID: s,
         HTTP_PORT: String(ports[s]),
         // Migrated as the owner, run as the runtime role: as deployed.
         DATABASE_URL: db[s].roles.runtimeUrl,

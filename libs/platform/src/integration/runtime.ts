@@ -50,6 +50,13 @@ export const messagingConfigSchema = z.object({
    */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(6_000),
   /**
+   * This replica's name, stable across restarts and unique among replicas (the pod
+   * name). With it, a process that restarts after a crash removes the group member its
+   * predecessor left behind instead of waiting out that member's session (kafkajs has
+   * no static membership). Unset: restarts after a crash wait for the session.
+   */
+  KAFKA_GROUP_INSTANCE_ID: z.string().trim().min(1).max(200).optional(),
+  /**
    * kafkajs heartbeats between batches, so a member is expelled only if a batch (or an
    * event-loop stall) outlasts the session: six intervals per session leave room for a
    * busy machine. Shorter intervals would cut failover by a fraction of a second and
@@ -200,6 +207,7 @@ export async function createMessaging<DB extends MessagingTables>(
         tracer,
         logger: log,
         fromBeginning: true,
+        ...(config.KAFKA_GROUP_INSTANCE_ID ? { instanceId: config.KAFKA_GROUP_INSTANCE_ID } : {}),
         partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
         maxBatchSize: config.CONSUMER_MAX_BATCH,
         commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,

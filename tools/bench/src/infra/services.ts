@@ -19,6 +19,8 @@ export interface ServiceSpec {
   prefix: string;
   tracing: boolean;
   logDir: string;
+  /** KAFKA_GROUP_INSTANCE_ID; the service's name unless a second instance runs. */
+  instanceId?: string;
   env?: Record<string, string>;
 }
 
@@ -70,6 +72,8 @@ export class ServiceProcess {
       OTEL_EXPORTER_OTLP_ENDPOINT: spec.stack.otlpHttpUrl,
       OTEL_SERVICE_NAME: spec.name,
       LOG_LEVEL: 'warn',
+      // Restarted after SIGKILL, it removes the member it left (see the restart scenario).
+      KAFKA_GROUP_INSTANCE_ID: spec.instanceId ?? spec.name,
       ...(spec.name === 'notifications' ? { SMTP_URL: spec.stack.smtpUrl } : {}),
       ...(spec.tracing ? {} : { OTEL_SDK_DISABLED: 'true' }),
       ...spec.env,

@@ -212,7 +212,7 @@ async function failoverOnce(
   const group = groupOf(saga.prefix, victim);
   const admin = benchKafka(ctx.stack, 'orderflow-bench-failover').admin();
   await admin.connect();
-  const second = new ServiceProcess({ ...survivor.spec });
+  const second = new ServiceProcess({ ...survivor.spec, instanceId: `${victim}-2` });
   const stopLoad = new AbortController();
   const load = openLoop({
     client,

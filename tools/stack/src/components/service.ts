@@ -163,6 +163,8 @@ function serviceEnvironment(
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
     // A service killed here is restarted at once: its partitions should not wait long.
     KAFKA_SESSION_TIMEOUT_MS: '3000',
+    // One process per service here: after a crash its restart removes the member it left.
+    KAFKA_GROUP_INSTANCE_ID: name,
     // With --secure, each service is a Kafka user of its own, granted only its topics.
     ...kafkaUserEnvironment(config, name),
   };
