@@ -8,6 +8,8 @@ export interface WindowFacts {
   accepted: number;
   refused: number;
   errors: number;
+  /** What the first failed requests said (a socket error, an HTTP status). */
+  errorSamples?: readonly string[];
   cancelled: number;
   /** Accepted orders not terminal when the drain time ran out. */
   unfinished: number;
@@ -33,7 +35,10 @@ export function judgeWindow(
   const reasons: string[] = [];
   if (facts.aborted) reasons.push('backlog kept growing (stopped early)');
   if (facts.refused > 0) reasons.push(`${facts.refused} refused (429/503)`);
-  if (facts.errors > 0) reasons.push(`${facts.errors} failed requests`);
+  if (facts.errors > 0) {
+    const samples = facts.errorSamples?.length ? ` (${facts.errorSamples.join('; ')})` : '';
+    reasons.push(`${facts.errors} failed requests${samples}`);
+  }
   if (facts.cancelled > 0) reasons.push(`${facts.cancelled} cancelled`);
   if (facts.unfinished > 0) reasons.push(`${facts.unfinished} not terminal after the drain time`);
   if (facts.accepted === 0) reasons.push('no order accepted');

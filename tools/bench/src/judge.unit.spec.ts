@@ -34,6 +34,20 @@ describe('judging a fixed-rate window', () => {
     ]);
   });
 
+  it('names what the failed requests said', () => {
+    const verdict = judgeWindow(
+      { ...sustained, errors: 2, errorSamples: ['socket hang up', 'HTTP 500'] },
+      { maxP99Ms: 1_000 },
+    );
+    expect(verdict).toEqual({
+      pass: false,
+      reasons: ['2 failed requests (socket hang up; HTTP 500)'],
+    });
+    expect(judgeWindow({ ...sustained, errors: 1 }, { maxP99Ms: 1_000 }).reasons).toEqual([
+      '1 failed requests',
+    ]);
+  });
+
   it('takes the backlog mid-window and at the end as the means of three samples', () => {
     // The swings of a saga at 25/s that single samples judged as growth (6 → 16).
     expect(backlogLevels([3, 9, 6, 14, 8, 4, 16, 7])).toEqual({ mid: 9.3, end: 9 });

@@ -147,6 +147,7 @@ function summarize(
       accepted: w.accepted,
       refused: w.refused,
       errors: w.errors,
+      errorSamples: w.errorSamples,
       cancelled: w.cancelled,
       unfinished: w.unfinished,
       p99Ms: w.latency?.p99,
