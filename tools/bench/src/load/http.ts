@@ -8,6 +8,9 @@ export interface PostResult {
   error: string | undefined;
 }
 
+/** Below the services' keep-alive timeout (Node's default, 5 s). */
+const idleSocketMs = 4_000;
+
 /**
  * POST /orders over kept-alive connections. At most `maxSockets` requests are on the
  * wire; the rest wait in the agent's queue, and since the load generator measures from
@@ -28,7 +31,16 @@ export class OrdersClient {
     if (this.target.hostname !== '127.0.0.1' && this.target.hostname !== 'localhost') {
       throw new Error(`the bench only sends traffic to 127.0.0.1, not ${this.target.hostname}`);
     }
-    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+    // An idle socket is dropped before the server's keep-alive timeout (Node's default,
+    // 5 s) closes it, or a request sent just as the server closes it fails (ECONNRESET).
+    // Node's agent shortens its idle timeout to the server's Keep-Alive hint only when it
+    // has one of its own to shorten: without `timeout` it keeps idle sockets for ever.
+    this.agent = new http.Agent({
+      keepAlive: true,
+      maxSockets,
+      maxFreeSockets: maxSockets,
+      timeout: idleSocketMs,
+    });
   }
 
   post(body: string): Promise<PostResult> {

@@ -101,6 +101,7 @@ export const burstDrain: Scenario = {
       refused: b.refused,
       retryAfter: b.retryAfter,
       errors: b.errors,
+      errorSamples: b.errorSamples,
       confirmed: b.confirmed,
       cancelledByReason: b.cancelledByReason,
       unfinished: b.unfinished,
