@@ -6,7 +6,7 @@ import { Headers } from '../headers.js';
 import { messagingDatabase, spawnConsumer } from '../test-support/fixtures.js';
 import type { MessagingTables } from '../types.js';
 import { MessageConsumer } from './message-consumer.js';
-import { evictMember, previousMember } from './previous-member.js';
+import { evictMember, previousMember, rememberMember } from './previous-member.js';
 
 /**
  * A session far longer than the test may run: a replacement that waited for its killed
@@ -92,6 +92,22 @@ describe('a consumer restarted under its instance id', () => {
       expect(now.members).toHaveLength(1);
       expect(now.members).not.toContain(dead);
       expect(await previousMember(database.db, groupId, instanceId)).toBe(now.members[0]);
+      // Instances that have not joined for a month are forgotten when another joins.
+      await database.db
+        .insertInto('consumer_instances')
+        .values({ group_id: groupId, instance_id: 'payments-old', member_id: 'gone' })
+        .execute();
+      await database.db
+        .updateTable('consumer_instances')
+        .set({ joined_at: new Date(Date.now() - 31 * 86_400_000) })
+        .where('instance_id', '=', 'payments-old')
+        .execute();
+      await rememberMember(database.db, groupId, instanceId, now.members[0]!);
+      expect(
+        (await database.db.selectFrom('consumer_instances').select('instance_id').execute()).map(
+          (r) => r.instance_id,
+        ),
+      ).toEqual([instanceId]);
       // A member the group no longer knows is reported gone, not as a failure.
       expect(await evictMember(kafka, groupId, dead)).toBe(false);
     } finally {

@@ -34,6 +34,13 @@ export async function previousMember<DB extends MessagingTables>(
   return row?.member_id;
 }
 
+/**
+ * Instances not seen joining for this long are forgotten: replicas named after pods of
+ * a Deployment get new names at every rollout, and every rollout makes the live members
+ * join again, which keeps their rows fresh.
+ */
+const forgetAfterDays = 30;
+
 /** Records the member id the group gave this instance (on every join). */
 export async function rememberMember<DB extends MessagingTables>(
   db: Executor<DB>,
@@ -49,6 +56,11 @@ export async function rememberMember<DB extends MessagingTables>(
         .columns(['group_id', 'instance_id'])
         .doUpdateSet({ member_id: memberId, joined_at: sql`now()` }),
     )
+    .execute();
+  await messagingDb(db)
+    .deleteFrom('consumer_instances')
+    .where('group_id', '=', groupId)
+    .where('joined_at', '<', sql<Date>`now() - make_interval(days => ${forgetAfterDays})`)
     .execute();
 }
 
