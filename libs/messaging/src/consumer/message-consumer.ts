@@ -110,7 +110,7 @@ export class MessageConsumer<T = undefined, DB extends MessagingTables = Messagi
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
-      this.rememberMember(payload.memberId);
+      this.recordMember(payload.memberId);
     });
     this.consumer.on(this.consumer.events.CRASH, () => (this.joined = false));
     this.offsets = new OffsetCommits(
@@ -183,7 +183,7 @@ export class MessageConsumer<T = undefined, DB extends MessagingTables = Messagi
     }
   }
 
-  private rememberMember(memberId: string): void {
+  private recordMember(memberId: string): void {
     const { instanceId, groupId, db } = this.options;
     if (instanceId === undefined) return;
     rememberMember(db, groupId, instanceId, memberId).catch((error: unknown) =>

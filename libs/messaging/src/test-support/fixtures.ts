@@ -90,16 +90,9 @@ export function spawnRelay(
   service: string,
   crashPoint?: 'before-send' | 'after-send',
 ): RelayProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', relayScript], {
-    cwd: workspaceRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      KAFKA_BROKERS: stack.endpoints.kafkaBrokers.join(','),
-      RELAY_SERVICE: service,
-      RELAY_CRASH_POINT: crashPoint ?? '',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const { child, exited, kill } = spawnScript(relayScript, databaseUrl, {
+    RELAY_SERVICE: service,
+    RELAY_CRASH_POINT: crashPoint ?? '',
   });
   const statuses: RelayProcess['statuses'] = [];
   let buffer = '';
@@ -111,14 +104,7 @@ export function spawnRelay(
       if (line.startsWith('{')) statuses.push(JSON.parse(line) as RelayProcess['statuses'][number]);
     }
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    pid: child.pid ?? -1,
-    statuses,
-    exited,
-    kill: (signal = 'SIGKILL') => void child.kill(signal),
-    latest: () => statuses.at(-1),
-  };
+  return { pid: child.pid ?? -1, statuses, exited, kill, latest: () => statuses.at(-1) };
 }
 
 export { eventually };
@@ -133,19 +119,28 @@ export function spawnConsumer(options: {
   instanceId: string;
   sessionTimeoutMs: number;
 }): { exited: Promise<number | null>; kill(signal?: NodeJS.Signals): void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', consumerScript], {
+  const { exited, kill } = spawnScript(consumerScript, options.databaseUrl, {
+    CONSUMER_GROUP: options.groupId,
+    CONSUMER_TOPIC: options.topic,
+    CONSUMER_INSTANCE: options.instanceId,
+    CONSUMER_SESSION_MS: String(options.sessionTimeoutMs),
+  });
+  return { exited, kill };
+}
+
+/** One of these test-support scripts under tsx, on the stack's Kafka; stdout piped. */
+function spawnScript(script: string, databaseUrl: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: workspaceRoot,
     env: {
       ...process.env,
-      DATABASE_URL: options.databaseUrl,
+      DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: stack.endpoints.kafkaBrokers.join(','),
-      CONSUMER_GROUP: options.groupId,
-      CONSUMER_TOPIC: options.topic,
-      CONSUMER_INSTANCE: options.instanceId,
-      CONSUMER_SESSION_MS: String(options.sessionTimeoutMs),
+      ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { exited, kill: (signal = 'SIGKILL') => void child.kill(signal) };
+  const kill = (signal: NodeJS.Signals = 'SIGKILL') => void child.kill(signal);
+  return { child, exited, kill };
 }
