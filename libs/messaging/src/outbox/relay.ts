@@ -10,6 +10,7 @@ import { OUTBOX_CHANNEL } from './enqueue.js';
 import { LeaderLoop } from './leader-loop.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import { relayMetrics } from './relay-metrics.js';
+import type { OutboxRow } from './outbox-rows.js';
 import { deleteRows, takeCommitted } from './outbox-rows.js';
 import { publishRows } from './publish-rows.js';
 
@@ -40,9 +41,12 @@ export interface OutboxRelayOptions<DB extends MessagingTables = MessagingTables
  * acks=all, so per-key order is kept (ADR 0002). A crash between send and delete
  * re-sends those rows after restart: consumers dedupe on `ce_id`.
  *
- * One statement per batch: the rows of the batch just published are deleted by the
- * statement that reads the next (`takeCommitted`), so a pass that empties the outbox
- * costs a read and a send per batch, and one statement more.
+ * One statement per batch, read while the batch before it is being sent: the rows of
+ * the batch just published are deleted by the statement that reads the next
+ * (`takeCommitted`), which leaves out the rows in flight. Sends never overlap: the
+ * idempotent producer numbers a partition's records when it builds a request, and one
+ * request at a time keeps a key's order through retries. A send that fails throws
+ * away the batch read meanwhile; its rows stay in the outbox and are read again.
  */
 export class OutboxRelay<DB extends MessagingTables = MessagingTables> {
   private producer: Producer | undefined;
@@ -52,6 +56,9 @@ export class OutboxRelay<DB extends MessagingTables = MessagingTables> {
   private readonly tracer: Tracer;
   /** Rows published and not deleted yet: the next read deletes them. */
   private published: string[] = [];
+  /** The send in flight: its rows' ids, and how it ended (it never rejects). */
+  private sending: { ids: string[]; outcome: Promise<{ error: unknown } | undefined> } | undefined;
+  private lastReadFull = false;
 
   constructor(private readonly options: OutboxRelayOptions<DB>) {
     this.logger = options.logger ?? defaultLogger;
@@ -63,7 +70,7 @@ export class OutboxRelay<DB extends MessagingTables = MessagingTables> {
       channel: OUTBOX_CHANNEL,
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       ...(options.lockRetryMs === undefined ? {} : { lockRetryMs: options.lockRetryMs }),
-      work: () => this.publishBatch(),
+      work: (notified) => this.publishBatch(notified),
       onPassFailed: async (error, failures) => {
         this.metrics.publishErrors.inc();
         this.logger.warn('outbox relay: publish failed; retrying', { error, failures });
@@ -93,26 +100,63 @@ export class OutboxRelay<DB extends MessagingTables = MessagingTables> {
   /** Finishes the batch in flight, disconnects and releases the lock. */
   async stop(): Promise<void> {
     await this.loop.stop();
+    // A send that fails now leaves its rows in the outbox for the next leader.
+    await this.settle().catch(() => undefined);
     await this.deletePublished();
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
   }
 
-  /** Publishes one batch; returns how many rows it published. */
-  private async publishBatch(): Promise<number> {
-    const { db, batchSize = 500, hooks } = this.options;
-    const rows = await takeCommitted(db, batchSize, this.published);
-    this.published = [];
-    if (rows.length === 0) return 0;
+  /**
+   * One pass. While a send is in flight it reads the next rows only when there are
+   * some: the last read filled a batch, or a writer has committed since (a
+   * notification). Otherwise it waits for the send first, and its read also deletes
+   * what that send published. Returns how many rows it read, plus the published rows
+   * still to delete; 0 when the outbox is empty and nothing is left to do.
+   */
+  private async publishBatch(notified: () => boolean): Promise<number> {
+    const { db, batchSize = 500 } = this.options;
+    if (this.sending && !this.lastReadFull && !notified()) await this.settle();
+    let rows: OutboxRow[] = [];
+    try {
+      rows = await takeCommitted(db, batchSize, this.published, this.sending?.ids);
+      this.published = [];
+    } finally {
+      // Also when the read failed: no send may still run when the pass ends in error.
+      await this.settle();
+    }
+    this.lastReadFull = rows.length === batchSize;
+    if (rows.length > 0) this.send(rows);
+    return rows.length + this.published.length;
+  }
+
+  private send(rows: OutboxRow[]): void {
+    const { hooks } = this.options;
     hooks?.beforeSend?.();
-    await publishRows(await this.connectedProducer(), this.tracer, rows);
-    hooks?.afterSend?.();
-    this.published = rows.map((r) => r.id);
-    const now = Date.now();
-    for (const row of rows)
-      this.metrics.publishLatency.observe((now - row.created_at.getTime()) / 1000);
-    this.metrics.published.inc(rows.length);
-    return rows.length;
+    const outcome = this.connectedProducer()
+      .then((producer) => publishRows(producer, this.tracer, rows))
+      .then(
+        () => {
+          hooks?.afterSend?.();
+          const now = Date.now();
+          for (const row of rows)
+            this.metrics.publishLatency.observe((now - row.created_at.getTime()) / 1000);
+          this.metrics.published.inc(rows.length);
+          return undefined;
+        },
+        (error: unknown) => ({ error }),
+      );
+    this.sending = { ids: rows.map((r) => r.id), outcome };
+  }
+
+  /** Waits for the send in flight; its rows are deleted by the next read. */
+  private async settle(): Promise<void> {
+    const sending = this.sending;
+    if (!sending) return;
+    this.sending = undefined;
+    const failed = await sending.outcome;
+    if (failed) throw failed.error;
+    this.published.push(...sending.ids);
   }
 
   /**
