@@ -1,8 +1,8 @@
-import { RequestQueue } from './kafkajs-idle-fix.js';
+import { REQUEST_TIMEOUT_CHECK_MS, RequestQueue } from './kafkajs-idle-fix.js';
 
 const silent = { debug: () => undefined, warn: () => undefined, error: () => undefined };
 const logger = { namespace: () => silent, ...silent };
-const queue = () =>
+const queue = (isConnected = () => true) =>
   new RequestQueue({
     maxInFlightRequests: null,
     requestTimeout: 30_000,
@@ -10,7 +10,7 @@ const queue = () =>
     clientId: 'test',
     broker: 'broker:9092',
     logger,
-    isConnected: () => true,
+    isConnected,
   });
 
 describe('kafkajs request queue (idle fix)', () => {
@@ -28,5 +28,53 @@ describe('kafkajs request queue (idle fix)', () => {
     expect(q.throttleCheckTimeoutId).not.toBeNull();
     q.pending.length = 0;
     q.destroy();
+  });
+
+  describe('request timeouts', () => {
+    beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+    afterEach(() => jest.useRealTimers());
+
+    it('are looked for once a second, not every 100 ms', () => {
+      let looks = 0;
+      const q = queue(() => {
+        looks += 1;
+        return true;
+      });
+      q.scheduleRequestTimeoutCheck();
+      jest.advanceTimersByTime(REQUEST_TIMEOUT_CHECK_MS - 1);
+      expect(looks).toBe(0);
+      jest.advanceTimersByTime(1);
+      expect(looks).toBe(1);
+      jest.advanceTimersByTime(REQUEST_TIMEOUT_CHECK_MS * 3);
+      expect(looks).toBe(4);
+      q.destroy();
+    });
+
+    it('still time out a request past its timeout, and only that one', () => {
+      const q = queue();
+      const timedOut: string[] = [];
+      const request = (name: string, sentAgoMs: number) => ({
+        sentAt: Date.now() - sentAgoMs,
+        requestTimeout: 30_000,
+        timeoutRequest: () => timedOut.push(name),
+      });
+      q.inflight.set(1, request('stale', 29_500));
+      q.inflight.set(2, request('fresh', 0));
+      q.scheduleRequestTimeoutCheck();
+      jest.advanceTimersByTime(REQUEST_TIMEOUT_CHECK_MS);
+      expect(timedOut).toEqual(['stale']);
+      q.destroy();
+    });
+
+    it('stop when the connection is gone', () => {
+      let looks = 0;
+      const q = queue(() => {
+        looks += 1;
+        return false;
+      });
+      q.scheduleRequestTimeoutCheck();
+      jest.advanceTimersByTime(REQUEST_TIMEOUT_CHECK_MS * 5);
+      expect(looks).toBe(1);
+    });
   });
 });

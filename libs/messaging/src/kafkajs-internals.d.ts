@@ -14,7 +14,13 @@ declare module 'kafkajs/src/network/requestQueue/index.js' {
     pending: unknown[];
     throttledUntil: number;
     throttleCheckTimeoutId: ReturnType<typeof setTimeout> | null;
+    inflight: Map<number, { sentAt: number; requestTimeout: number; timeoutRequest(): void }>;
+    enforceRequestTimeout: boolean;
+    requestTimeout: number;
+    requestTimeoutIntervalId: ReturnType<typeof setInterval> | undefined;
+    isConnected(): boolean;
     scheduleCheckPendingRequests(): void;
+    scheduleRequestTimeoutCheck(): void;
     destroy(): void;
   }
 }
