@@ -9,12 +9,8 @@ export interface LeaderLoopOptions {
   lock: { role: string; name: string };
   /** NOTIFY channel that announces new work (sent on commit by the writers). */
   channel: string;
-  /**
-   * One pass of work; returns how many items it handled (0: wait for a notification).
-   * `notified()` says whether a notification came since the last pass began (or since
-   * the last call), and clears it: a pass that reads after asking has seen that work.
-   */
-  work(notified: () => boolean): Promise<number>;
+  /** One pass of work; returns how many items it handled (0: wait for a notification). */
+  work(): Promise<number>;
   /** Polling fallback when no notification arrives: notifications are a hint, not a delivery. */
   pollIntervalMs: number;
   /** How often a follower tries to become leader. */
@@ -69,12 +65,6 @@ export class LeaderLoop {
     this.wake();
   };
 
-  private takeNotification = (): boolean => {
-    const pending = this.pending;
-    this.pending = false;
-    return pending;
-  };
-
   private async run(): Promise<void> {
     const { lockRetryMs = 1_000, lock } = this.options;
     while (this.running) {
@@ -112,7 +102,7 @@ export class LeaderLoop {
         provedAt = Date.now();
       }
       try {
-        const handled = await this.options.work(this.takeNotification);
+        const handled = await this.options.work();
         failures = 0;
         if (handled === 0) await this.idle(this.options.pollIntervalMs);
       } catch (error) {

@@ -70,7 +70,7 @@ export class OutboxRelay<DB extends MessagingTables = MessagingTables> {
       channel: OUTBOX_CHANNEL,
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       ...(options.lockRetryMs === undefined ? {} : { lockRetryMs: options.lockRetryMs }),
-      work: (notified) => this.publishBatch(notified),
+      work: () => this.publishBatch(),
       onPassFailed: async (error, failures) => {
         this.metrics.publishErrors.inc();
         this.logger.warn('outbox relay: publish failed; retrying', { error, failures });
@@ -108,15 +108,17 @@ export class OutboxRelay<DB extends MessagingTables = MessagingTables> {
   }
 
   /**
-   * One pass. While a send is in flight it reads the next rows only when there are
-   * some: the last read filled a batch, or a writer has committed since (a
-   * notification). Otherwise it waits for the send first, and its read also deletes
-   * what that send published. Returns how many rows it read, plus the published rows
-   * still to delete; 0 when the outbox is empty and nothing is left to do.
+   * One pass. While a send is in flight it reads the next rows only if the last read
+   * filled a batch: the outbox holds more, and reading it now overlaps the send.
+   * Otherwise it waits for the send first, so that its read also takes what committed
+   * meanwhile and deletes what that send published (reading ahead there would leave
+   * the rows that commit during the rest of the send for one more round trip). Returns
+   * how many rows it read, plus the published rows still to delete; 0 when the outbox
+   * is empty and nothing is left to do.
    */
-  private async publishBatch(notified: () => boolean): Promise<number> {
+  private async publishBatch(): Promise<number> {
     const { db, batchSize = 500 } = this.options;
-    if (this.sending && !this.lastReadFull && !notified()) await this.settle();
+    if (this.sending && !this.lastReadFull) await this.settle();
     let rows: OutboxRow[] = [];
     try {
       rows = await takeCommitted(db, batchSize, this.published, this.sending?.ids);
