@@ -5,6 +5,7 @@ import type { Saga } from '../infra/saga.js';
 import type { ServiceName } from '../infra/services.js';
 import { startSaga } from '../infra/saga.js';
 import type { StackEndpoints } from '../infra/stack.js';
+import { runBurst } from '../load/burst-run.js';
 import { OrdersClient } from '../load/http.js';
 import { runWindow } from '../load/window.js';
 import type { Log } from '../log.js';
@@ -71,7 +72,7 @@ export class BenchContext {
       catalog: this.profile.catalog,
       log,
     });
-    const { rate, durationMs } = warmup;
+    const { rate, durationMs, burst } = warmup;
     log(`warm-up: ${rate}/s for ${durationMs / 1000} s`);
     const client = new OrdersClient(saga.ordersUrl, saga.authorization);
     const warm = await runWindow(
@@ -87,10 +88,25 @@ export class BenchContext {
       },
       log,
     );
-    client.close();
     log(
-      `warm-up done: ${warm.confirmed}/${warm.accepted} confirmed, p50 ${warm.latency?.p50.toFixed(0) ?? 'n/a'} ms`,
+      `warm-up at ${rate}/s: ${warm.confirmed}/${warm.accepted} confirmed, p50 ${warm.latency?.p50.toFixed(0) ?? 'n/a'} ms`,
     );
+    if (burst) {
+      log(`warm-up: a burst of ${burst.orders} orders, ${burst.concurrency} in flight`);
+      const b = await runBurst(
+        saga,
+        client,
+        {
+          size: burst.orders,
+          concurrency: burst.concurrency,
+          waitMs: 60_000,
+          next: this.orders('warmup'),
+        },
+        log,
+      );
+      log(`warm-up burst: ${b.confirmed}/${b.accepted} confirmed, ${b.refused} refused`);
+    }
+    client.close();
     return saga;
   }
 
