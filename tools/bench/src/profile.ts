@@ -62,7 +62,7 @@ export interface Profile {
 
 const full: Profile = {
   catalog: { customers: 1_000, skus: 500 },
-  warmup: { rate: 20, durationMs: 10_000, burst: { orders: 3_000, concurrency: 32 } },
+  warmup: { rate: 20, durationMs: 5_000, burst: { orders: 2_500, concurrency: 32 } },
   throughput: {
     windowMs: 8_000,
     drainMs: 5_000,
@@ -79,7 +79,7 @@ const full: Profile = {
   burst: { minOrders: 200, maxOrders: 2_000, secondsAtMax: 8, concurrency: 32, drainMs: 60_000 },
   cpu: { windowMs: 10_000, fallbackRate: 20 },
   tracing: { windowMs: 5_000, warmup: { rate: 10, durationMs: 5_000 } },
-  restart: { rate: 10, timeoutMs: 60_000, idleMs: 20_000, failoverRate: 5 },
+  restart: { rate: 10, timeoutMs: 60_000, idleMs: 15_000, failoverRate: 5 },
   db: { seconds: 2, clients: 8 },
   overload: { orders: 10_000, concurrency: 64, waitAfterDeadlineMs: 30_000 },
   relay: { rows: 20_000, pickupRate: 1_000, pickupMs: 3_000, batch: 500 },
