@@ -25,7 +25,8 @@ describe("the stack's Postgres and the services' roles", () => {
   let config: StackConfig;
   let cluster: Component;
 
-  beforeAll(async () => {
+  /** A cluster on a port that was free a moment ago; false if another process took it first. */
+  const startCluster = async (): Promise<boolean> => {
     stateDir = mkdtempSync(path.join(tmpdir(), 'orderflow-postgres-'));
     // Under root the server runs as `postgres`, which must be able to enter it.
     chmodSync(stateDir, 0o755);
@@ -38,13 +39,28 @@ describe("the stack's Postgres and the services' roles", () => {
     await cluster.provision();
     await cluster.prepare();
     startDaemon(cluster.daemon);
-    await waitUntil('postgres', () => cluster.ready(), {
-      timeoutMs: 60_000,
-      isAlive: () => readPid(cluster.daemon) !== undefined,
-      logFile: cluster.daemon.logFile,
-    });
+    try {
+      await waitUntil('postgres', () => cluster.ready(), {
+        timeoutMs: 60_000,
+        isAlive: () => readPid(cluster.daemon) !== undefined,
+        logFile: cluster.daemon.logFile,
+      });
+      return true;
+    } catch (error) {
+      // Suites running beside this one open connections from the same range of ports.
+      if (!String(error).includes('Address already in use')) throw error;
+      await stopDaemon(cluster.daemon);
+      rmSync(stateDir, { recursive: true, force: true });
+      return false;
+    }
+  };
+
+  beforeAll(async () => {
+    for (let attempt = 1; !(await startCluster()); attempt++) {
+      if (attempt === 3) throw new Error('three free ports were taken before postgres bound them');
+    }
     await ensureServiceDatabase(config, 'orders', 'orders');
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     if (cluster) await stopDaemon(cluster.daemon);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StackError } from './progress.js';
 
@@ -19,7 +20,9 @@ export async function waitUntil(
       lastError = error instanceof Error ? error.message : String(error);
     }
     if (!options.isAlive()) {
-      throw new StackError(`${name} exited during start-up; see ${options.logFile}`);
+      throw new StackError(
+        `${name} exited during start-up; see ${options.logFile}${logTail(options.logFile)}`,
+      );
     }
     await sleep(250);
   }
@@ -27,6 +30,17 @@ export async function waitUntil(
     `${name} was not ready after ${options.timeoutMs / 1000}s` +
       `${lastError ? ` (last probe error: ${lastError})` : ''}; see ${options.logFile}`,
   );
+}
+
+/** The last lines of a log, for an error that may outlive the file (a test's temp dir). */
+function logTail(file: string, lines = 8): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trimEnd();
+  } catch {
+    return '';
+  }
+  return text ? `; its last lines:\n${text.split('\n').slice(-lines).join('\n')}` : '';
 }
 
 export async function httpOk(url: string): Promise<boolean> {
