@@ -58,7 +58,6 @@ export class OutboxRelay<DB extends MessagingTables = MessagingTables> {
   private published: string[] = [];
   /** The send in flight: its rows' ids, and how it ended (it never rejects). */
   private sending: { ids: string[]; outcome: Promise<{ error: unknown } | undefined> } | undefined;
-  private lastReadFull = false;
 
   constructor(private readonly options: OutboxRelayOptions<DB>) {
     this.logger = options.logger ?? defaultLogger;
@@ -118,7 +117,7 @@ export class OutboxRelay<DB extends MessagingTables = MessagingTables> {
    */
   private async publishBatch(): Promise<number> {
     const { db, batchSize = 500 } = this.options;
-    if (this.sending && !this.lastReadFull) await this.settle();
+    if (this.sending && this.sending.ids.length < batchSize) await this.settle();
     let rows: OutboxRow[] = [];
     try {
       rows = await takeCommitted(db, batchSize, this.published, this.sending?.ids);
@@ -127,7 +126,6 @@ export class OutboxRelay<DB extends MessagingTables = MessagingTables> {
       // Also when the read failed: no send may still run when the pass ends in error.
       await this.settle();
     }
-    this.lastReadFull = rows.length === batchSize;
     if (rows.length > 0) this.send(rows);
     return rows.length + this.published.length;
   }
