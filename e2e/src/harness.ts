@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestDatabase } from '@orderflow/testing';
 import {
@@ -79,6 +79,11 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
     OUTBOX_POLL_INTERVAL_MS: '200',
     LOG_LEVEL: options.logLevel ?? 'info',
     OTEL_EXPORTER_OTLP_ENDPOINT: stack.endpoints.otlpHttpUrl,
+    // A service that never gets ready is asked for a diagnostic report (its stack, its
+    // open handles) before it is stopped: see `reportUnready`.
+    NODE_OPTIONS: [process.env['NODE_OPTIONS'], `--report-on-signal --report-directory=${logDir}`]
+      .filter(Boolean)
+      .join(' '),
   };
   const own: Record<ServiceName, Record<string, string>> = {
     orders: { SAGA_DEADLINE_MS: String(options.sagaDeadlineMs), SAGA_DEADLINE_SCAN_MS: '250' },
@@ -117,6 +122,7 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
     await Promise.all(children.map((c) => terminate(c)));
     await Promise.all(services.map((s) => db[s].drop()));
   };
+  const ready = new Set<ServiceName>();
   try {
     await Promise.all(
       services.map((s) =>
@@ -128,6 +134,7 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
             );
             const res = await fetch(`${url[s]}/readyz`);
             expectOk(res.status === 200, `${s} is not ready (see ${logDir}/${s}.log)`);
+            ready.add(s);
           },
           90_000,
           250,
@@ -135,12 +142,49 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
       ),
     );
   } catch (error) {
+    const unready = services.filter((s, i) => !ready.has(s) && children[i]?.exitCode === null);
+    const reports = await reportUnready(
+      unready.map((s) => children[services.indexOf(s)]!),
+      logDir,
+    );
     await stop();
+    if (reports.length > 0 && error instanceof Error) {
+      error.message += `; diagnostic reports of the services not ready: ${reports.join(', ')}`;
+    }
     throw error;
   }
   // Valid for longer than the slowest e2e run (the contract test takes minutes).
   const token = await testToken('all', undefined, { subject: 'e2e', ttlSeconds: 4 * 3_600 });
   return { prefix, url, db, logDir, authorization: `Bearer ${token}`, stop };
+}
+
+/** The signal on which `--report-on-signal` writes a report (Node's default). */
+const reportSignal = 'SIGUSR2';
+
+/**
+ * Asks each process for a Node diagnostic report (written to `dir` on `reportSignal`:
+ * the JavaScript stack, the libuv handles it waits on) and waits until each has
+ * written one, or 10 s. Returns their paths. A report holds the process's environment:
+ * here the credentials of test databases that are dropped right after.
+ */
+async function reportUnready(children: ChildProcess[], dir: string): Promise<string[]> {
+  const written = async (pid: number | undefined) =>
+    (await readdir(dir)).filter((f) => f.startsWith('report.') && f.includes(`.${pid}.`));
+  for (const child of children) child.kill(reportSignal);
+  const reports = await Promise.all(
+    children.map((child) =>
+      eventually(
+        async () => {
+          const files = await written(child.pid);
+          expectOk(files.length > 0, `no report from ${child.pid}`);
+          return files.map((f) => path.join(dir, f));
+        },
+        10_000,
+        100,
+      ).catch(() => [] as string[]),
+    ),
+  );
+  return reports.flat();
 }
 
 function expectOk(condition: boolean, message: string): asserts condition {

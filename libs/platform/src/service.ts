@@ -17,6 +17,7 @@ import { env } from './config.js';
 import { authConfigSchema } from './auth-config.js';
 import { authenticatorFromConfig } from './auth.js';
 import { writeRateLimiter } from './rate-limit.js';
+import { StartupProgress } from './startup-progress.js';
 
 /** The variables every service reads; each service extends this schema with its own. */
 export const baseConfigSchema = z.object({
@@ -44,6 +45,8 @@ export interface ServiceContext<DB extends MessagingTables = MessagingTables> {
   metrics: Registry;
   /** Runs the service's migrations as the database owner and grants the runtime role. */
   migrate(migrations: Migrate): Promise<void>;
+  /** Runs a start-up step that may wait on something outside: logged, and named while it waits. */
+  step<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
 
 export interface ServiceParts {
@@ -52,6 +55,29 @@ export interface ServiceParts {
   readiness?: Record<string, ReadinessCheck>;
   /** Closed in reverse order on shutdown, before the HTTP server and the pool. */
   closers?: Closer[];
+}
+
+/**
+ * The start-up half of a service's context: migrations run as the database owner, and
+ * each step named in the log while it runs (`progress.done()` when start-up is over).
+ */
+export function startup(
+  name: string,
+  config: Pick<BaseConfig, 'DATABASE_URL' | 'DATABASE_MIGRATION_URL'>,
+  logger: Logger,
+): Pick<ServiceContext, 'migrate' | 'step'> & { progress: StartupProgress } {
+  const progress = new StartupProgress(logger);
+  const step = <T>(stepName: string, work: () => Promise<T>) => progress.step(stepName, work);
+  const migrate = (migrations: Migrate) =>
+    step('database migrations', () =>
+      migrateDatabase({
+        url: config.DATABASE_URL,
+        migrationUrl: config.DATABASE_MIGRATION_URL,
+        applicationName: name,
+        migrate: migrations,
+      }),
+    );
+  return { progress, migrate, step };
 }
 
 /**
@@ -78,15 +104,9 @@ export async function runService<DB extends MessagingTables>(
     onConnectionLost: (err) => logger.warn({ err }, 'database connection lost'),
   });
   const closers: Closer[] = [{ name: 'database', close: () => db.destroy() }];
+  const { progress, migrate, step } = startup(name, config, logger);
   try {
-    const migrate = (migrations: Migrate) =>
-      migrateDatabase({
-        url: config.DATABASE_URL,
-        migrationUrl: config.DATABASE_MIGRATION_URL,
-        applicationName: name,
-        migrate: migrations,
-      });
-    const parts = await start({ logger, db, metrics, migrate });
+    const parts = await start({ logger, db, metrics, migrate, step });
     // Registered before listening, so that a port already in use still stops them.
     closers.push(...(parts.closers ?? []));
     const app = createHttpApp({
@@ -115,8 +135,10 @@ export async function runService<DB extends MessagingTables>(
       });
     }
     onShutdown(logger, closers);
+    progress.done();
     logger.info({ port: config.HTTP_PORT }, `${name} listening`);
   } catch (err) {
+    progress.done();
     logger.fatal({ err }, `${name} failed to start`);
     for (const closer of closers.reverse()) await closer.close().catch(() => undefined);
     process.exit(1);

@@ -152,26 +152,32 @@ export async function createMessaging<DB extends MessagingTables>(
     clientId: service,
     topics,
   });
-  await serde.registerAll();
-  await waitForKafka(kafka, {
-    timeoutMs: config.KAFKA_CONNECT_WAIT_MS,
-    onWait: (err) =>
-      logger.warn({ err, brokers: config.KAFKA_BROKERS }, 'Kafka does not answer yet; waiting'),
-  });
+  await context.step('registering the event schemas', () => serde.registerAll());
+  await context.step('connecting to Kafka', () =>
+    waitForKafka(kafka, {
+      timeoutMs: config.KAFKA_CONNECT_WAIT_MS,
+      onWait: (err) =>
+        logger.warn({ err, brokers: config.KAFKA_BROKERS }, 'Kafka does not answer yet; waiting'),
+    }),
+  );
   const consumed = consumes.map((s) => topics[s]);
   const needed = [topics[service], ...consumed, ...consumed.map(defaultDeadLetterTopic)];
   if (config.KAFKA_ENSURE_TOPICS) {
-    await ensureTopics(kafka, needed, config.KAFKA_TOPIC_PARTITIONS);
+    await context.step('creating the topics', () =>
+      ensureTopics(kafka, needed, config.KAFKA_TOPIC_PARTITIONS),
+    );
   } else {
     // Someone else creates them (the Helm chart's job, an operator), maybe right now.
-    await waitForTopics(kafka, needed, {
-      timeoutMs: config.KAFKA_TOPICS_WAIT_MS,
-      onWait: (missing) =>
-        logger.warn(
-          { missing },
-          'waiting for topics to be created (KAFKA_ENSURE_TOPICS=false: this service does not create them)',
-        ),
-    });
+    await context.step('waiting for the topics', () =>
+      waitForTopics(kafka, needed, {
+        timeoutMs: config.KAFKA_TOPICS_WAIT_MS,
+        onWait: (missing) =>
+          logger.warn(
+            { missing },
+            'waiting for topics to be created (KAFKA_ENSURE_TOPICS=false: this service does not create them)',
+          ),
+      }),
+    );
   }
   const publisher = new EventPublisher(serde, `/orderflow/${service}`);
   const log = messagingLogger(logger);
@@ -255,7 +261,7 @@ export async function createMessaging<DB extends MessagingTables>(
           });
         },
       });
-      await consumer.start();
+      await context.step('starting the consumer', () => consumer.start());
       const pruning = setInterval(() => {
         pruneInbox(db, config.INBOX_RETENTION_DAYS).then(
           (pruned) => pruned > 0 && logger.info({ pruned }, 'inbox pruned'),

@@ -1,13 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDatabase, databaseAnswers } from '../database.js';
-import type { Migrate } from '../database-roles.js';
-import { migrateDatabase } from '../database-roles.js';
 import { createHttpApp } from '../http.js';
 import { serve } from '../http-server.js';
 import { createLogger } from '../logger.js';
 import { messagingConfigSchema } from '../integration/runtime.js';
 import type { ServiceContext, ServiceParts } from '../service.js';
+import { startup } from '../service.js';
 import { Registry } from 'prom-client';
 import type { TestDatabase } from '@orderflow/testing';
 import type { MessagingTables } from '@orderflow/messaging';
@@ -79,20 +78,14 @@ export async function startServiceForTest<C, DB extends MessagingTables = Messag
   // The service as it runs in production: migrated by the owner, running as the
   // runtime role (the test's own `database.db` is the superuser's).
   const db = createDatabase<DB>({ url: config.DATABASE_URL, applicationName: name });
-  const migrate = (migrations: Migrate) =>
-    migrateDatabase({
-      url: config.DATABASE_URL,
-      migrationUrl: config.DATABASE_MIGRATION_URL,
-      applicationName: name,
-      migrate: migrations,
-    });
-  const parts = await start(config, { logger, db, metrics, migrate }).catch(
-    async (error: unknown) => {
+  const { progress, migrate, step } = startup(name, config, logger);
+  const parts = await start(config, { logger, db, metrics, migrate, step })
+    .finally(() => progress.done())
+    .catch(async (error: unknown) => {
       await db.destroy();
       await database.drop();
       throw error;
-    },
-  );
+    });
   const keys = { jwks: (await testIssuer()).jwks() };
   const app = createHttpApp({
     logger,
