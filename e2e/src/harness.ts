@@ -81,7 +81,7 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
     OTEL_EXPORTER_OTLP_ENDPOINT: stack.endpoints.otlpHttpUrl,
     // A service that never gets ready is asked for a diagnostic report (its stack, its
     // open handles) before it is stopped: see `reportUnready`.
-    NODE_OPTIONS: [process.env['NODE_OPTIONS'], `--report-on-signal --report-directory=${logDir}`]
+    NODE_OPTIONS: [process.env['NODE_OPTIONS'], `--report-on-signal --report-directory="${logDir}"`]
       .filter(Boolean)
       .join(' '),
   };
