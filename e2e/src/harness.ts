@@ -148,10 +148,12 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
       logDir,
     );
     await stop();
-    if (reports.length > 0 && error instanceof Error) {
-      error.message += `; diagnostic reports of the services not ready: ${reports.join(', ')}`;
-    }
-    throw error;
+    if (reports.length === 0) throw error;
+    // Not `error.message +=`: fetch's errors come from another realm than the test's.
+    throw new Error(
+      `${String(error)}; diagnostic reports of the services not ready: ${reports.join(', ')}`,
+      { cause: error },
+    );
   }
   // Valid for longer than the slowest e2e run (the contract test takes minutes).
   const token = await testToken('all', undefined, { subject: 'e2e', ttlSeconds: 4 * 3_600 });
