@@ -1,7 +1,8 @@
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createTcpServer } from 'node:net';
 import { stack, uniqueName } from '@orderflow/testing';
-import { EventSerde, eventTypes, type TopicMap } from './index.js';
+import { EventSerde, eventTypes, RegistryUnavailableError, type TopicMap } from './index.js';
 import { samples } from './test-support/samples.js';
 
 /**
@@ -76,5 +77,40 @@ describe('EventSerde start-up against a registry that knows the schemas', () => 
       expect(await restarted.decode(value)).toEqual({ type, data: samples[type] });
     }
     expect(seen).toEqual([]);
+  });
+});
+
+describe('EventSerde start-up against a registry that accepts connections and never answers', () => {
+  const sockets: Socket[] = [];
+  const silent = createTcpServer((socket) => void sockets.push(socket));
+  beforeAll(() => new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve)));
+  // Also when the test fails on its own timeout: an open socket would keep Jest running.
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
+  it('fails like a registry that is down once a request has waited its timeout', async () => {
+    const { port } = silent.address() as AddressInfo;
+    const serde = new EventSerde({
+      registryUrl: `http://127.0.0.1:${port}/apis/ccompat/v7`,
+      retries: 0,
+      requestTimeoutMs: 300,
+    });
+    // Bounds only a regression (a request that waits for ever), far above the 300 ms.
+    let guard: NodeJS.Timeout | undefined;
+    const hung = new Promise<string>((resolve) => {
+      guard = setTimeout(() => resolve('still waiting after 20 s'), 20_000);
+    });
+    const failure = await Promise.race([
+      serde.registerAll().then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+      hung,
+    ]).finally(() => clearTimeout(guard));
+    expect(failure).toBeInstanceOf(RegistryUnavailableError);
+    expect(String(failure)).toMatch(/timeout/i);
+    expect(sockets.length).toBeGreaterThan(0);
   });
 });

@@ -23,6 +23,12 @@ export interface EventSerdeOptions {
   clientId?: string;
   /** Attempts per registry request before a RegistryUnavailableError (default 3). */
   retries?: number;
+  /**
+   * How long one request to the registry may take (10 s by default). A registry that
+   * accepts a connection and never answers then fails like one that is down, instead
+   * of holding a service's start-up, or a consumer's first sight of a schema, forever.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** What `decode` learned about a writer schema id, cached for the life of the serde. */
@@ -55,6 +61,7 @@ export class EventSerde {
         host: options.registryUrl,
         clientId: options.clientId ?? 'orderflow-events',
         retry: { retries: options.retries ?? 3 },
+        middlewares: [requestTimeout(options.requestTimeoutMs ?? 10_000)],
       },
       // The client builds avsc types for every schema it fetches: give it our logical
       // types, or timestamps would decode as numbers instead of the generated Date.
@@ -226,4 +233,18 @@ function validationPaths(error: unknown): string[] | undefined {
   }
   const paths = (error as Error & { paths?: unknown }).paths;
   return Array.isArray(paths) ? paths.map((p) => (Array.isArray(p) ? p.join('.') : String(p))) : [];
+}
+
+type RegistryMiddleware = NonNullable<
+  ConstructorParameters<typeof SchemaRegistry>[0]['middlewares']
+>[number];
+
+/** Gives every request of the registry client (mappersmith) a timeout, unless it has one. */
+function requestTimeout(timeoutMs: number): RegistryMiddleware {
+  return () => ({
+    async prepareRequest(next) {
+      const request = await next();
+      return request.timeout() ? request : request.enhance({ timeout: timeoutMs });
+    },
+  });
 }
