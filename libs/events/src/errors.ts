@@ -5,9 +5,14 @@ import { OrderflowError } from '@orderflow/decider';
 // (the message goes to the dead-letter topic, the partition moves on); `true` means
 // try again later.
 
-/** The registry could not be reached or failed on its side (network, 5xx, timeout). */
+/**
+ * The registry could not be reached or failed on its side (network, 5xx, timeout).
+ * `unavailable`: a consumer waits for it, as for its database, and never dead-letters
+ * a record because the registry was away when it had to fetch the record's schema.
+ */
 export class RegistryUnavailableError extends OrderflowError {
   readonly retriable = true;
+  readonly unavailable = true;
 }
 
 /** The registry refused a schema, e.g. as incompatible with an earlier version. */

@@ -18,6 +18,19 @@ export function isRetriable(error: unknown): boolean {
   );
 }
 
+/**
+ * `unavailable === true` on an error means: something the record needs (a schema
+ * registry, say) is down, and the record itself is fine. The consumer waits it out, as
+ * it does a database that is down, and never dead-letters the record for it.
+ */
+export function isUnavailable(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { unavailable?: unknown }).unavailable === true
+  );
+}
+
 export type ExpectedVersion = number | 'any' | 'no_stream';
 
 /**

@@ -89,6 +89,20 @@ describe('failureKind', () => {
     expect(failureKind(new Error('timeout exceeded when trying to connect'))).toBe('unavailable');
   });
 
+  it('waits out anything an error says is unavailable (the schema registry), unless it is final', () => {
+    const away = Object.assign(new Error('schema registry unavailable: Timeout (10000ms)'), {
+      retriable: true,
+      unavailable: true,
+    });
+    expect(failureKind(away)).toBe('unavailable');
+    expect(failureKind(Object.assign(new Error('registry'), { unavailable: false }))).toBe(
+      'failed',
+    );
+    expect(
+      failureKind(Object.assign(new Error('final'), { retriable: false, unavailable: true })),
+    ).toBe('poison');
+  });
+
   it('tells conflicts, poison and other failures apart', () => {
     expect(failureKind(withCode('40P01'))).toBe('conflict');
     expect(failureKind(withCode('40001'))).toBe('conflict');

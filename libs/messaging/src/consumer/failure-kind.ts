@@ -1,10 +1,11 @@
-import { isRetriable } from '../errors.js';
+import { isRetriable, isUnavailable } from '../errors.js';
 
 /**
  * What a failed attempt says about the record:
- * - `unavailable`: the database (or the network to it) is down or restarting. Nothing
- *   is wrong with the record; it is retried for as long as it takes, never
- *   dead-lettered, so a database blip costs time, not messages.
+ * - `unavailable`: the database (or the network to it) is down or restarting, or an
+ *   error says it is `unavailable` (the schema registry). Nothing is wrong with the
+ *   record; it is retried for as long as it takes, never dead-lettered, so a blip
+ *   costs time, not messages.
  * - `conflict`: a deadlock or serialization failure with a concurrent transaction;
  *   trying again usually succeeds.
  * - `poison`: the error says trying again cannot help (`retriable === false`): a
@@ -32,6 +33,7 @@ const unavailableMessages =
 
 export function failureKind(error: unknown): FailureKind {
   if (!isRetriable(error)) return 'poison';
+  if (isUnavailable(error)) return 'unavailable';
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
     if (unavailableStates.test(code) || unavailableNodeCodes.has(code)) return 'unavailable';
