@@ -25,7 +25,13 @@ describe('shipping service', () => {
       { sku: 'SKU-HAPPY-A', quantity: 2 },
       { sku: 'SKU-HAPPY-B', quantity: 1 },
     ];
-    await h.send('OrderPlaced', orderPlaced(orderId, lines), { correlationId: 'corr-happy' });
+    const orderEventId = await h.send('OrderPlaced', orderPlaced(orderId, lines), {
+      correlationId: 'corr-happy',
+    });
+    // The payment follows the order as the consumer sees it, not only as sent: the two
+    // topics' records may come in one fetch, in either order, and the event that
+    // completes the pair is the one ShipmentScheduled names as its cause.
+    await eventually(async () => expect(await h.consumed(orderEventId)).toBe(true));
     const paymentEventId = await h.send('PaymentAuthorized', paymentAuthorized(orderId), {
       correlationId: 'corr-happy',
     });
