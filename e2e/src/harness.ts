@@ -142,11 +142,8 @@ export async function startSaga(options: SagaOptions): Promise<Saga> {
       ),
     );
   } catch (error) {
-    const unready = services.filter((s, i) => !ready.has(s) && children[i]?.exitCode === null);
-    const reports = await reportUnready(
-      unready.map((s) => children[services.indexOf(s)]!),
-      logDir,
-    );
+    const unready = children.filter((c, i) => !ready.has(services[i]!) && c.exitCode === null);
+    const reports = await reportUnready(unready, logDir);
     await stop();
     if (reports.length === 0) throw error;
     // Not `error.message +=`: fetch's errors come from another realm than the test's.
